@@ -1,0 +1,69 @@
+"""Platforms: configured archetypes whose fees, coupons and logistics change over time."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+
+from model import logistics
+
+if TYPE_CHECKING:
+    from model.config import FeeTier, PlatformConfig
+
+
+class Platform(mesa.Agent):
+    """A platform's live state. The frozen :class:`PlatformConfig` is its starting point;
+    scheduled shocks and its own monthly review change the live fields here."""
+
+    def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
+        super().__init__(model)
+        self.index = index
+        self.config = config
+        self.name = config.name
+        self.referral_fee: float = config.referral_fee
+        self.fee_tiers: list[FeeTier] = list(config.fee_tiers)
+        self.coupon_rate: float = config.coupon_rate
+        self.subsidy_left: float = config.subsidy_budget
+        self.marketing_spend: float = config.marketing_spend
+        self.delivery_days: float = config.delivery_days
+        self.launched: bool = config.launch_day <= 0
+        self.promotion_until: int = -1
+        self.promotion_lift: float = 1.0
+        self.daily_orders: deque[float] = deque(maxlen=30)
+        self.unit_logistics_cost: float = config.logistics_cost
+        self.fulfilment_fee: float = self._fulfilment_fee()
+
+    def _fulfilment_fee(self) -> float:
+        if not self.config.fulfilment:
+            return 0.0
+        return self.unit_logistics_cost * (1.0 + self.config.fulfilment_markup)
+
+    @property
+    def cash(self) -> float:
+        """Platform cash, USD."""
+        return float(self.model.platform_cash[self.index])
+
+    def launch(self) -> None:
+        """Scheduled launch of an entrant platform."""
+        self.model.launch_platform(self)
+
+    @property
+    def coupon_now(self) -> float:
+        """Coupon share of price offered today (zero once the subsidy budget is spent)."""
+        return self.coupon_rate if self.subsidy_left > 0 else 0.0
+
+    def in_promotion(self, day: int) -> bool:
+        """Whether a promotion window is running on ``day``."""
+        return day <= self.promotion_until
+
+    def review(self) -> None:
+        """Monthly review: logistics unit cost follows last month's volume (scale economies)."""
+        if not self.daily_orders:
+            return
+        volume = sum(self.daily_orders) / len(self.daily_orders)
+        self.unit_logistics_cost = logistics.unit_cost(
+            volume, self.config.logistics_cost, self.config.logistics_reference_volume,
+            self.config.scale_elasticity)
+        self.fulfilment_fee = self._fulfilment_fee()

@@ -1,0 +1,130 @@
+"""Scenario shocks, scheduled as Mesa events: they fire before the day's shopping.
+
+Each shock changes live state (a platform's fees, coupons, marketing, promotion window,
+sellers' stores and funds, consumers' awareness) and writes a line to ``model.event_log``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.config import EventConfig
+
+if TYPE_CHECKING:
+    from model.market import MarketModel
+
+EVENT_LEAD = 0.5  # shocks for day d fire at time d - 0.5, before day d's step
+
+
+class ScheduledShock:
+    """A configured shock bound to its model; ``fire`` is the scheduled callback."""
+
+    def __init__(self, model: MarketModel, event: EventConfig) -> None:
+        self.model = model
+        self.event = event
+
+    def fire(self) -> None:
+        """Apply the shock now."""
+        model, event = self.model, self.event
+        platform = model.platform_by_name[event.platform]
+        text = APPLY[event.kind](model, platform.index, event)
+        if event.description:
+            text = f"{event.description} ({text})"
+        model.log_event(text)
+
+
+def fee_change(model: MarketModel, p: int, event: EventConfig) -> str:
+    """New referral fee and/or fee tiers on platform ``p``."""
+    platform = model.platforms[p]
+    parts = []
+    if event.referral_fee is not None:
+        parts.append(f"referral {platform.referral_fee:.0%} -> {event.referral_fee:.0%}")
+        platform.referral_fee = event.referral_fee
+    if event.fee_tiers is not None:
+        platform.fee_tiers = list(event.fee_tiers)
+        parts.append("tiers " + ", ".join(
+            f"{t.category} <= ${t.max_price:g}: {t.rate:.0%}" for t in event.fee_tiers))
+    return f"{platform.name} fee change: " + "; ".join(parts)
+
+
+def audience_boost(model: MarketModel, p: int, event: EventConfig) -> str:
+    """A share of consumers become aware of, and used to, platform ``p``."""
+    consumers = model.consumers
+    chosen = np.flatnonzero(model.rng.random(len(consumers)) < event.share)
+    consumers.aware[chosen, p] = True
+    consumers.habit[chosen, p] = np.maximum(consumers.habit[chosen, p], 0.5)
+    return f"{model.platforms[p].name} gains {len(chosen)} consumers"
+
+
+def promotion(model: MarketModel, p: int, event: EventConfig) -> str:
+    """A sales event: more shopping trips and a pull towards ``p`` for ``duration`` days."""
+    platform = model.platforms[p]
+    platform.promotion_until = model.day + event.duration
+    platform.promotion_lift = event.multiplier
+    return f"{platform.name} promotion for {event.duration} days (demand x{event.multiplier:g})"
+
+
+def marketing_change(model: MarketModel, p: int, event: EventConfig) -> str:
+    """New outside marketing spend (USD per day)."""
+    platform = model.platforms[p]
+    platform.marketing_spend = event.value
+    return f"{platform.name} marketing spend ${event.value:,.0f}/day"
+
+
+def coupon_change(model: MarketModel, p: int, event: EventConfig) -> str:
+    """New coupon rate (share of price)."""
+    platform = model.platforms[p]
+    platform.coupon_rate = event.value
+    return f"{platform.name} coupons {event.value:.0%} of price"
+
+
+def enforcement_sweep(model: MarketModel, p: int, event: EventConfig) -> str:
+    """Suspend stores on ``p``: chance ``share`` scaled by each seller's fake-review
+    propensity. Suspended sellers lose the store and their cash is frozen for
+    ``duration`` days while their costs keep running."""
+    sellers = model.sellers
+    n = sellers.count
+    on_platform = np.flatnonzero(sellers.alive[:n] & sellers.listed[:n, p])
+    risk = np.clip(event.share * model.fake_review_propensity(on_platform), 0.0, 1.0)
+    hit = on_platform[model.rng.random(len(on_platform)) < risk]
+    sellers.listed[hit, p] = False
+    held = np.maximum(sellers.cash[hit], 0.0)
+    sellers.frozen[hit] += held
+    sellers.cash[hit] -= held
+    model.record_moves("suspended", hit, p, model.exit_code)
+    release = FundRelease(model, hit, held)
+    model.keep_alive(release)
+    model.schedule_event(release.fire, at=model.day + event.duration - EVENT_LEAD)
+    return (f"{model.platforms[p].name} enforcement sweep: {len(hit)} stores suspended, "
+            f"${held.sum():,.0f} frozen for {event.duration} days")
+
+
+class FundRelease:
+    """Returns funds frozen by a sweep. Sellers that went bankrupt meanwhile get them back
+    too (to their creditors): the money stays in the market's books."""
+
+    def __init__(self, model: MarketModel, sellers: np.ndarray, amounts: np.ndarray) -> None:
+        self.model = model
+        self.seller_index = sellers
+        self.amounts = amounts
+
+    def fire(self) -> None:
+        """Release the frozen funds."""
+        sellers = self.model.sellers
+        np.add.at(sellers.frozen, self.seller_index, -self.amounts)
+        np.add.at(sellers.cash, self.seller_index, self.amounts)
+        survivors = int(sellers.alive[self.seller_index].sum())
+        self.model.log_event(f"frozen funds released to {len(self.seller_index)} sellers "
+                             f"({survivors} still trading)")
+
+
+APPLY = {
+    "fee_change": fee_change,
+    "audience_boost": audience_boost,
+    "promotion": promotion,
+    "marketing_change": marketing_change,
+    "coupon_change": coupon_change,
+    "enforcement_sweep": enforcement_sweep,
+}

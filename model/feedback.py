@@ -1,0 +1,61 @@
+"""Feedback after purchases: habit, word of mouth, ratings and organic sales memory.
+
+These are the links that close the loops: a visit builds habit (switching cost), a buyer
+tells contacts about the platform (awareness spreads), ratings and sales push a listing
+up the organic ranking.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.consumer import ConsumerArrays
+from agents.seller import SellerArrays
+from model.network import neighbours
+
+RATING_NOISE = 0.15
+RATING_MEMORY = 0.05     # weight of each new rating in the running average
+SALES_MEMORY = 0.1       # weight of today's units in the organic sales score
+
+
+def update_habit(consumers: ConsumerArrays, visitors: np.ndarray, platforms: np.ndarray,
+                 gain: float, decay: float, day: int) -> None:
+    """Habit decays for everyone and grows towards 1 for today's visitors."""
+    consumers.habit *= np.float32(1.0 - decay)
+    h = consumers.habit[visitors, platforms]
+    consumers.habit[visitors, platforms] = h + np.float32(gain) * (1 - h)
+    consumers.last_visit[visitors, platforms] = day
+
+
+def spread_word_of_mouth(consumers: ConsumerArrays, indptr: np.ndarray, indices: np.ndarray,
+                         buyers: np.ndarray, platforms: np.ndarray, rate: float,
+                         rng: np.random.Generator) -> None:
+    """Each buyer's contacts become aware of the platform bought on, with chance ``rate``."""
+    if len(buyers) == 0 or rate <= 0:
+        return
+    degree = (indptr[buyers + 1] - indptr[buyers]).astype(np.int64)
+    contacts = neighbours(indptr, indices, buyers)
+    told = np.repeat(platforms, degree)
+    hit = rng.random(len(contacts)) < rate
+    consumers.aware[contacts[hit], told[hit]] = True
+
+
+def update_ratings(sellers: SellerArrays, seller: np.ndarray, platform: np.ndarray,
+                   rng: np.random.Generator) -> None:
+    """Each order leaves a rating near the product's quality; listings keep a running mean."""
+    if len(seller) == 0:
+        return
+    scores = np.clip(sellers.quality[seller] + rng.normal(0, RATING_NOISE, len(seller)), 0, 1)
+    total = np.zeros_like(sellers.rating)
+    count = np.zeros_like(sellers.rating)
+    np.add.at(total, (seller, platform), scores)
+    np.add.at(count, (seller, platform), 1.0)
+    rated = count > 0
+    weight = 1.0 - (1.0 - RATING_MEMORY) ** count[rated]
+    sellers.rating[rated] += weight * (total[rated] / count[rated] - sellers.rating[rated])
+
+
+def update_sales_score(sellers: SellerArrays, units_today: np.ndarray) -> None:
+    """Smoothed daily units per listing: the memory behind sticky organic ranking."""
+    n = sellers.count
+    sellers.sales_score[:n] += SALES_MEMORY * (units_today[:n] - sellers.sales_score[:n])

@@ -1,0 +1,73 @@
+"""Platform ledgers and the money identity that every step must satisfy.
+
+Per platform and day the ledger records each flow of money. The identity
+
+    consumer payments = seller receipts + platform fees + ad spend + logistics charges
+                        - subsidies
+
+holds when *seller receipts* are what sellers keep of their sales after everything they
+pay the platform and carriers, and *logistics charges* are what sellers pay carriers
+for orders they ship themselves. Costs that leave the market (goods bought from
+suppliers, store running costs, platform logistics and marketing) are recorded too, so
+that cash held by sellers and platforms can be reconciled against the flows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FLOWS = (
+    "consumer_payments",   # consumers -> market: price minus coupon
+    "gmv",                 # list price of goods sold (before coupons)
+    "referral_fees",       # sellers -> platform
+    "fulfilment_fees",     # sellers -> platform
+    "ad_spend",            # sellers -> platform
+    "monthly_fees",        # sellers -> platform (subscriptions, listing fees)
+    "subsidies",           # platform -> consumers (coupons)
+    "logistics_charges",   # sellers -> carriers (self-shipped orders)
+    "platform_logistics",  # platform -> carriers (fulfilled orders)
+    "cost_of_goods",       # sellers -> suppliers
+    "store_costs",         # sellers -> outside (running and opening stores)
+    "marketing",           # platform -> outside (advertising for awareness)
+    "fixed_costs",         # platform -> outside
+    "orders",              # count
+    "clicks",              # paid clicks (count)
+)
+
+
+class Ledger:
+    """Today's flows per platform, and their running totals since day 0."""
+
+    def __init__(self, n_platforms: int) -> None:
+        self.today = {flow: np.zeros(n_platforms) for flow in FLOWS}
+        self.total = {flow: np.zeros(n_platforms) for flow in FLOWS}
+
+    def add(self, flow: str, platform_index: np.ndarray | int, amount: np.ndarray | float
+            ) -> None:
+        """Book ``amount`` of ``flow`` against platform(s) (vectorised over sales)."""
+        np.add.at(self.today[flow], platform_index, amount)
+
+    def close_day(self) -> dict[str, np.ndarray]:
+        """Move today's flows into the totals; return a copy of today's flows."""
+        closed = {flow: values.copy() for flow, values in self.today.items()}
+        for flow, values in self.today.items():
+            self.total[flow] += values
+            values[:] = 0.0
+        return closed
+
+    @staticmethod
+    def platform_fees(flows: dict[str, np.ndarray]) -> np.ndarray:
+        """Fees sellers pay the platform, not counting ads."""
+        return flows["referral_fees"] + flows["fulfilment_fees"] + flows["monthly_fees"]
+
+    @staticmethod
+    def seller_receipts(flows: dict[str, np.ndarray]) -> np.ndarray:
+        """What sellers keep of GMV after fees, ads and carriers (before cost of goods)."""
+        return (flows["gmv"] - Ledger.platform_fees(flows) - flows["ad_spend"]
+                - flows["logistics_charges"])
+
+    @staticmethod
+    def platform_profit(flows: dict[str, np.ndarray]) -> np.ndarray:
+        """Platform income minus its own costs."""
+        return (Ledger.platform_fees(flows) + flows["ad_spend"] - flows["subsidies"]
+                - flows["platform_logistics"] - flows["marketing"] - flows["fixed_costs"])

@@ -1,0 +1,297 @@
+"""The market model: one step is one day.
+
+A day runs one way through the chain
+
+    scheduled shocks -> consumers choose a platform -> platforms allocate traffic (slates,
+    ad auction) -> consumers pick a listing -> purchases settle -> feedback (habit, word
+    of mouth, ratings) -> periodic reviews (sellers weekly, platforms monthly) -> data
+    collection
+
+using Mesa's event scheduling: shocks are one-off events, reviews and data collection
+recurring ones. Every random draw comes from ``self.rng``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from mesa import Model
+from mesa.time import Priority, Schedule
+
+from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
+from model import feedback, network, shopping
+from model.config import MarketConfig, load_scenario
+from model.events import EVENT_LEAD, ScheduledShock
+from model.ledger import Ledger
+from model.metrics import ACTIVE_WINDOW_DAYS, Recorder
+from model.migration import ENTRY, EXIT, NONE
+from model.review import SellerReview
+from model.storefront import refresh_slates, serve_shoppers
+from model.traffic import Slate
+
+PROMOTION_BONUS = 0.5  # utility pull of a platform running a sales event
+PLATFORM_REVIEW_DAYS = 30
+
+
+class MarketModel(Model):
+    """Consumers, sellers and platforms in one e-commerce market.
+
+    Parameters
+    ----------
+    config : the scenario; defaults to the ``flywheel`` scenario.
+    rng : seed (int) or numpy Generator; the only source of randomness.
+
+    Examples
+    --------
+    >>> from model.config import load_scenario
+    >>> cfg = load_scenario("flywheel", {"consumers.n_consumers": 500, "sellers.n_sellers": 60})
+    >>> m = MarketModel(cfg, rng=1)
+    >>> m.run(3)
+    >>> len(m.platform_frame()) == 3 * len(m.platform_names)
+    True
+    """
+
+    def __init__(self, config: MarketConfig | None = None, *, rng: int | None = None) -> None:
+        super().__init__(rng=rng)
+        self.config = config if config is not None else load_scenario("flywheel")
+        cfg = self.config
+        self.platform_names = [p.name for p in cfg.platforms]
+        self.category_names = [c.name for c in cfg.categories]
+        self.reference_price = np.array([c.reference_price for c in cfg.categories])
+        self.category_weight = np.array([c.weight for c in cfg.categories])
+        n_platforms, n_categories = len(cfg.platforms), len(cfg.categories)
+        self.exit_code, self.entry_code, self.none_code = EXIT, ENTRY, NONE
+        self.event_log: list[tuple[int, str]] = []
+        self._kept: list[object] = []
+
+        self.platform_cash = np.array([p.initial_cash for p in cfg.platforms], dtype=float)
+        self.platforms = [Platform(self, i, pc) for i, pc in enumerate(cfg.platforms)]
+        self.platform_by_name = {p.name: p for p in self.platforms}
+
+        self.consumers = ConsumerArrays.draw(cfg.consumers, n_platforms, self.rng)
+        for platform in self.platforms:
+            if platform.launched:
+                self._make_aware(platform.index, platform.config.initial_awareness)
+        sources, targets = network.small_world_edges(
+            cfg.consumers.n_consumers, cfg.consumers.network_degree,
+            cfg.consumers.network_rewiring, self.rng)
+        self.contacts = network.to_csr(cfg.consumers.n_consumers, sources, targets)
+        for i in range(cfg.consumers.n_consumers):
+            Consumer(self, i)
+
+        self.sellers = SellerArrays.empty(2 * cfg.sellers.n_sellers, n_platforms)
+        self.seller_agents: dict[int, Seller] = {}
+        self.review = SellerReview(self)
+        self.review.populate(cfg.sellers.n_sellers)
+
+        self.price_index = np.ones((n_platforms, n_categories))
+        self.listings = np.zeros((n_platforms, n_categories))
+        self.arrivals = np.zeros((n_platforms, n_categories))  # since the last seller review
+        self.slates: dict[tuple[int, int], Slate] = {}
+        self.ledger = Ledger(n_platforms)
+        self.recorder = Recorder(cfg.steps, self.platform_names, SELLER_KINDS)
+        self._surplus_today = np.zeros(n_platforms)
+        self._wealth_yesterday = np.zeros(0)
+        self._snapshot_wealth()
+        self.review.reprice()
+        refresh_slates(self)
+
+        for event in cfg.events:
+            shock = ScheduledShock(self, event)
+            self.keep_alive(shock)
+            self.schedule_event(shock.fire, at=event.day - EVENT_LEAD, priority=Priority.HIGH)
+        for platform in self.platforms:
+            if not platform.launched:
+                self.schedule_event(platform.launch, at=platform.config.launch_day - EVENT_LEAD,
+                                    priority=Priority.HIGH)
+        self.schedule_recurring(self.review.run, Schedule(
+            interval=cfg.sellers.review_interval, start=cfg.sellers.review_interval))
+        self.schedule_recurring(self.review_platforms, Schedule(
+            interval=PLATFORM_REVIEW_DAYS, start=PLATFORM_REVIEW_DAYS))
+        self.schedule_recurring(self.collect, Schedule(interval=1.0, start=1.0),
+                                priority=Priority.LOW)
+
+    # ----------------------------------------------------------------- helpers
+    @property
+    def day(self) -> int:
+        """Days simulated so far (the current day while a step runs)."""
+        return self.steps
+
+    def run(self, days: int) -> None:
+        """Advance ``days`` days (reviews and data collection included)."""
+        self.run_for(days)
+
+    def keep_alive(self, obj: object) -> None:
+        """Hold a strong reference to an object whose method is a scheduled callback."""
+        self._kept.append(obj)
+
+    def log_event(self, text: str) -> None:
+        """Note a shock in the event log."""
+        self.event_log.append((self.day, text))
+
+    def record_moves(self, move: str, sellers: np.ndarray, source: np.ndarray | int,
+                     target: np.ndarray | int) -> None:
+        """Add seller portfolio moves to the migration record."""
+        src = np.broadcast_to(source, len(sellers))
+        dst = np.broadcast_to(target, len(sellers))
+        day = self.day
+        self.recorder.moves.extend(
+            (day, int(a), int(b), move, int(s)) for s, a, b in zip(sellers, src, dst, strict=True))
+
+    def fake_review_propensity(self, sellers: np.ndarray) -> np.ndarray:
+        """Relative chance of being caught in an enforcement sweep (mean 1)."""
+        return self.review.fake_review_propensity(sellers)
+
+    def _make_aware(self, p: int, share: float) -> None:
+        self.consumers.aware[self.rng.random(len(self.consumers)) < share, p] = True
+
+    def launch_platform(self, platform: Platform) -> None:
+        """Open a platform: consumers hear of it and it recruits its first sellers."""
+        platform.launched = True
+        self._make_aware(platform.index, platform.config.initial_awareness)
+        recruited = self.review.recruit(platform.index, platform.config.initial_sellers)
+        self.log_event(f"{platform.name} launched; {recruited} sellers recruited")
+        refresh_slates(self)
+
+    # ----------------------------------------------------------------- the day
+    def step(self) -> None:
+        """One day: consumers shop, platforms allocate traffic, purchases settle, feedback."""
+        day = self.day
+        cfg = self.config.consumers
+        self._outside_marketing()
+        lift = max([p.promotion_lift for p in self.platforms if p.in_promotion(day)], default=1.0)
+        shoppers = shopping.draw_shoppers(self.consumers.shopping_rate, self.rng, lift)
+        categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
+        choice = self._choose_platforms(shoppers, categories)
+        visiting = choice >= 0
+        visitors, platforms, visit_categories = (shoppers[visiting], choice[visiting],
+                                                 categories[visiting])
+        np.add.at(self.arrivals, (platforms, visit_categories), 1.0)
+        refresh_slates(self)
+        buyers, bought_on, units_today = serve_shoppers(self, visitors, platforms,
+                                                        visit_categories)
+        feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain,
+                              cfg.habit_decay, day)
+        feedback.spread_word_of_mouth(self.consumers, *self.contacts, buyers, bought_on,
+                                      cfg.word_of_mouth, self.rng)
+        feedback.update_sales_score(self.sellers, units_today)
+
+    def _choose_platforms(self, shoppers: np.ndarray, categories: np.ndarray) -> np.ndarray:
+        cfg = self.config.consumers
+        c = self.consumers
+        launched = np.array([p.launched for p in self.platforms])
+        price_index = self.price_index
+        listings = self.listings
+        if not self.config.cross_side_effects:
+            price_index = np.ones_like(price_index)
+            listings = np.where(listings > 0, 50.0, 0.0)
+        bonus = np.array([PROMOTION_BONUS if p.in_promotion(self.day) else 0.0
+                          for p in self.platforms])
+        coupon = np.array([p.coupon_now for p in self.platforms])
+        aware = c.aware[shoppers] & launched[None, :]
+        if not cfg.multi_homing:
+            aware &= shopping.single_home_mask(c.habit[shoppers])
+        utility = shopping.platform_utilities(
+            price_sensitivity=c.price_sensitivity[shoppers],
+            delivery_sensitivity=c.delivery_sensitivity[shoppers],
+            habit=c.habit[shoppers], aware=aware, categories=categories,
+            price_index=price_index * (1 - coupon[:, None]), listings=listings,
+            delivery_days=np.array([p.delivery_days for p in self.platforms]),
+            coupon=coupon, bonus=bonus, selection_weight=cfg.selection_weight,
+            coupon_sensitivity=cfg.coupon_sensitivity, habit_weight=cfg.habit_weight)
+        outside = cfg.outside_option - c.price_sensitivity[shoppers]
+        return shopping.logit_choice(utility, outside, self.rng)
+
+    def _outside_marketing(self) -> None:
+        """Platforms buy outside advertising: reached consumers become aware."""
+        n = len(self.consumers)
+        for platform in self.platforms:
+            spend = platform.marketing_spend
+            if not platform.launched or spend <= 0:
+                continue
+            reached = self.rng.integers(0, n, size=int(spend / platform.config.reach_cost))
+            self.consumers.aware[reached, platform.index] = True
+            self.platform_cash[platform.index] -= spend
+            self.ledger.add("marketing", platform.index, spend)
+        fixed = np.array([p.config.fixed_cost if p.launched else 0.0 for p in self.platforms])
+        self.platform_cash -= fixed
+        self.ledger.add("fixed_costs", np.arange(len(self.platforms)), fixed)
+
+    def add_surplus(self, platform: np.ndarray, surplus: np.ndarray) -> None:
+        """Book consumer surplus (USD) of today's purchases."""
+        np.add.at(self._surplus_today, platform, surplus)
+
+    # ------------------------------------------------------------ slow cadence
+    def review_platforms(self) -> None:
+        """Monthly: platforms update logistics costs and charge monthly store fees."""
+        n = self.sellers.count
+        stores = (self.sellers.listed[:n] & self.sellers.alive[:n, None])
+        for platform in self.platforms:
+            platform.review()
+            fee = platform.config.monthly_fee
+            if fee > 0:
+                payers = np.flatnonzero(stores[:, platform.index])
+                self.sellers.cash[payers] -= fee
+                self.sellers.profit[payers, platform.index] -= fee
+                self.platform_cash[platform.index] += fee * len(payers)
+                self.ledger.add("monthly_fees", platform.index, fee * len(payers))
+
+    def _snapshot_wealth(self) -> None:
+        s = self.sellers
+        self._wealth_yesterday = (s.cash + s.frozen)[: s.count].copy()
+
+    def collect(self) -> None:
+        """Close the day's books and record every metric."""
+        s, n, day = self.sellers, self.sellers.count, self.day
+        flows = self.ledger.close_day()
+        for platform, orders in zip(self.platforms, flows["orders"], strict=True):
+            platform.daily_orders.append(orders)
+        stores = s.listed[:n] & s.alive[:n, None]
+        multi = stores & (stores.sum(axis=1) > 1)[:, None]
+        recent = self.consumers.last_visit > day - ACTIVE_WINDOW_DAYS
+        weights = self.category_weight / self.category_weight.sum()
+        wealth = (s.cash + s.frozen)[:n]
+        change = wealth.copy()
+        change[: len(self._wealth_yesterday)] -= self._wealth_yesterday
+        kind_profit = np.bincount(s.kind[:n], weights=change, minlength=len(SELLER_KINDS))
+        state = {
+            "active_consumers": recent.sum(axis=0),
+            "sellers": stores.sum(axis=0),
+            "multihoming_sellers": multi.sum(axis=0),
+            "price_index": self.price_index @ weights,
+            "delivery_days": np.array([p.delivery_days for p in self.platforms]),
+            "consumer_surplus": self._surplus_today.copy(),
+            "cash": self.platform_cash.copy(),
+        }
+        self.recorder.record_day(flows, state, kind_profit)
+        self._surplus_today[:] = 0.0
+        self._snapshot_wealth()
+
+    # ----------------------------------------------------------------- outputs
+    def platform_frame(self) -> pd.DataFrame:
+        """Per platform and day: consumers, orders, GMV, shares, sellers, fees, CPC, prices."""
+        return self.recorder.platform_frame()
+
+    def migration_frame(self) -> pd.DataFrame:
+        """Seller moves per review: from -> to platform, by type of move."""
+        labels = {i: name for i, name in enumerate(self.platform_names)}
+        labels.update({ENTRY: "(entry)", EXIT: "(exit)", NONE: "(none)"})
+        return self.recorder.migration_frame(labels)
+
+    def seller_profit_frame(self) -> pd.DataFrame:
+        """Daily change in sellers' wealth, summed by seller kind (USD)."""
+        return self.recorder.seller_profit_frame()
+
+    def seller_frame(self) -> pd.DataFrame:
+        """One row per open store: seller, kind, category, platform, cost, price, cash."""
+        s, n = self.sellers, self.sellers.count
+        rows, cols = np.nonzero(s.listed[:n] & s.alive[:n, None])
+        return pd.DataFrame({
+            "seller": rows,
+            "kind": np.array(SELLER_KINDS)[s.kind[rows]],
+            "category": np.array(self.category_names)[s.category[rows]],
+            "platform": np.array(self.platform_names)[cols],
+            "unit_cost": s.unit_cost[rows],
+            "price": s.price[rows, cols],
+            "cash": s.cash[rows],
+        })

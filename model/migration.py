@@ -1,0 +1,150 @@
+"""Seller migration: the periodic portfolio review, entry and exit.
+
+At each review a seller (unless inertia keeps it as it is) estimates the weekly profit
+of a store on every platform: from its own results where it sells, and from what peers
+in its network report (or the platform's category average) where it does not. It
+closes loss-making stores, opens the best new one if the gain over a horizon pays the
+onboarding cost and it has capacity left (multi-homing), or swaps its worst store for a
+better platform when at capacity. Sellers whose cash runs out exit; new sellers enter
+where listings are profitable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agents.seller import SellerArrays
+
+HORIZON_REVIEWS = 8  # reviews over which a new store must pay back its onboarding cost
+GRACE_DAYS = 28      # a new store is given this long before it may be closed for losses
+ENTRY = -1           # pseudo-platform index for sellers entering the market
+EXIT = -2            # pseudo-platform index for sellers leaving the market
+NONE = -3            # a store closed while the seller stays on its other platforms
+
+
+@dataclass
+class Moves:
+    """Portfolio changes at one review: parallel arrays, one entry per move."""
+
+    seller: list[np.ndarray] = field(default_factory=list)
+    source: list[np.ndarray] = field(default_factory=list)
+    target: list[np.ndarray] = field(default_factory=list)
+    move: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+
+    def record(self, move: str, seller: np.ndarray, source: np.ndarray | int,
+               target: np.ndarray | int) -> None:
+        """Append moves of one type."""
+        n = len(seller)
+        if n == 0:
+            return
+        self.seller.append(seller)
+        self.source.append(np.broadcast_to(source, n).copy())
+        self.target.append(np.broadcast_to(target, n).copy())
+        self.move.extend([move] * n)
+        self.sizes.append(n)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """(seller, source, target, move) as flat arrays."""
+        if not self.seller:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty, []
+        return (np.concatenate(self.seller), np.concatenate(self.source),
+                np.concatenate(self.target), self.move)
+
+
+def peer_average(values: np.ndarray, listed: np.ndarray, source: np.ndarray,
+                 target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of ``values`` over each seller's peers listed on each platform, and peer counts.
+
+    ``source -> target`` are peer links: ``source`` hears what ``target`` reports.
+    """
+    total = np.zeros_like(values)
+    count = np.zeros_like(values)
+    np.add.at(total, source, np.where(listed[target], values[target], 0.0))
+    np.add.at(count, source, listed[target].astype(float))
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0), count
+
+
+def category_average(values: np.ndarray, listed: np.ndarray, category: np.ndarray,
+                     n_categories: int) -> np.ndarray:
+    """(categories x platforms) mean of ``values`` over listed sellers."""
+    n_platforms = values.shape[1]
+    total = np.zeros((n_categories, n_platforms))
+    count = np.zeros((n_categories, n_platforms))
+    np.add.at(total, category, np.where(listed, values, 0.0))
+    np.add.at(count, category, listed.astype(float))
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+
+def expected_profit(own: np.ndarray, listed: np.ndarray, peers: np.ndarray,
+                    peer_count: np.ndarray, fallback: np.ndarray, peer_weight: float
+                    ) -> np.ndarray:
+    """Each seller's estimate of a store's profit per review on each platform.
+
+    Own results where it sells, blended with what peers report; where no peer sells,
+    ``fallback`` (e.g. the platform's category average).
+    """
+    market_info = np.where(peer_count > 0, peers, fallback)
+    return np.where(listed, (1 - peer_weight) * own + peer_weight * market_info, market_info)
+
+
+def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarray,
+                      eligible: np.ndarray, onboarding_cost: float, inertia: float,
+                      day: int, rng: np.random.Generator) -> tuple[Moves, np.ndarray]:
+    """Decide closes, opens and switches for sellers ``idx``; apply them to ``listed``.
+
+    ``expected`` and ``eligible`` are (len(idx) x platforms). Returns the moves and the
+    indices of newly opened stores as (seller, platform) rows.
+    """
+    moves = Moves()
+    listed = sellers.listed[idx]
+    reviewing = rng.random(len(idx)) >= inertia
+    main = np.where(listed.any(axis=1), np.argmax(np.where(listed, expected, -np.inf), 1), NONE)
+
+    settled = day - sellers.listed_since[idx] >= GRACE_DAYS
+    close = listed & settled & (expected < 0) & reviewing[:, None]
+    keep = listed & ~close
+    count = keep.sum(axis=1)
+
+    candidate = np.where(eligible & ~listed, expected, -np.inf)
+    best = candidate.argmax(axis=1)
+    best_value = candidate[np.arange(len(idx)), best]
+    pays = reviewing & (best_value * HORIZON_REVIEWS > onboarding_cost)
+
+    opens = pays & (count < sellers.capacity[idx])
+    worst = np.argmin(np.where(keep, expected, np.inf), axis=1)
+    worst_value = expected[np.arange(len(idx)), worst]
+    switch = (pays & ~opens & (count > 0)
+              & ((best_value - worst_value) * HORIZON_REVIEWS > onboarding_cost))
+
+    rows = np.flatnonzero(switch)
+    keep[rows, worst[rows]] = False
+    moves.record("switch", idx[rows], worst[rows], best[rows])
+    open_rows = np.flatnonzero(opens)
+    had_store = count[open_rows] > 0
+    moves.record("add", idx[open_rows[had_store]], main[open_rows[had_store]],
+                 best[open_rows[had_store]])
+    moves.record("join", idx[open_rows[~had_store]], NONE, best[open_rows[~had_store]])
+    closed_rows, closed_platforms = np.nonzero(close)
+    moves.record("close", idx[closed_rows], closed_platforms, NONE)
+
+    new_rows = np.concatenate([rows, open_rows])
+    keep[new_rows, best[new_rows]] = True
+    sellers.listed[idx] = keep
+    return moves, np.column_stack([idx[new_rows], best[new_rows]])
+
+
+def exits(sellers: SellerArrays, exit_cash: float) -> np.ndarray:
+    """Sellers whose cash has run out, or who have no store left: they leave the market."""
+    n = sellers.count
+    gone = sellers.alive[:n] & ((sellers.cash[:n] < exit_cash) | ~sellers.listed[:n].any(1))
+    return np.flatnonzero(gone)
+
+
+def entrants(n_active: int, profitable_share: float, entry_rate: float,
+             rng: np.random.Generator) -> int:
+    """Number of new sellers this review: more when more existing stores make money."""
+    return int(rng.poisson(entry_rate * n_active * max(profitable_share, 0.0)))

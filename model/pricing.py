@@ -1,0 +1,49 @@
+"""Seller pricing and ad bidding at each review.
+
+Demand within a slate is a logit in price / reference price with coefficient alpha, so
+a seller with slate share s faces elasticity alpha' (1 - s) p, alpha' = alpha / reference.
+Maximising (p (1 - r) - m) D(p) with referral rate r and marginal cost m (unit cost plus
+fulfilment fee or own shipping) gives the Bertrand–Nash price
+
+    p* = m / (1 - r) + 1 / (alpha' (1 - s)).
+
+More rivals mean smaller shares and lower markups; higher fees and costs pass through
+into prices. Sellers move a share of the way towards p* at each review.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_CONVERSION = 0.2    # purchases per paid click before a seller has data
+MAX_SHARE = 0.8
+
+
+def target_price(marginal_cost: np.ndarray, referral_rate: np.ndarray, share: np.ndarray,
+                 price_sensitivity: float, reference_price: np.ndarray) -> np.ndarray:
+    """Bertrand–Nash price for a logit slate.
+
+    >>> target_price(np.array([10.0]), np.array([0.0]), np.array([0.0]), 4.0,
+    ...              np.array([20.0])).tolist()
+    [15.0]
+    """
+    alpha = price_sensitivity / reference_price
+    share = np.clip(share, 0.0, MAX_SHARE)
+    return marginal_cost / (1.0 - referral_rate) + 1.0 / (alpha * (1.0 - share))
+
+
+def adjust_prices(current: np.ndarray, target: np.ndarray, speed: float) -> np.ndarray:
+    """Move prices ``speed`` of the way towards their targets (new listings jump there)."""
+    fresh = current <= 0
+    return np.where(fresh, target, current + speed * (target - current))
+
+
+def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share: float
+            ) -> np.ndarray:
+    """Bid per click: a share of the expected margin a click brings.
+
+    Conversion is estimated as units per paid click, shrunk towards a prior and capped.
+    """
+    conversion = np.minimum((units + DEFAULT_CONVERSION * 20) / (clicks + 20), 0.5)
+    return np.maximum(bid_share * conversion * margin, 0.0)
+

@@ -1,0 +1,247 @@
+"""The sellers' side of the market over time: creation, weekly review, entry and exit.
+
+At each review (every ``sellers.review_interval`` days) sellers, in order:
+leave if their cash has run out; review their platform portfolio (``model.migration``);
+new sellers enter; every store is repriced and its ad bid reset (``model.pricing``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller
+from model import fees, migration, network, pricing
+from model.migration import ENTRY, EXIT, NONE
+
+if TYPE_CHECKING:
+    from model.market import MarketModel
+
+
+class SellerReview:
+    """Runs the sellers' slow decisions against the model's columnar seller state."""
+
+    def __init__(self, model: MarketModel) -> None:
+        self.model = model
+        self.config = model.config.sellers
+        shares = self.config.kind_shares
+        weights = np.array([shares.get(k, 0.0) for k in SELLER_KINDS])
+        self.kind_weights = weights / weights.sum()
+        self.peer_source = np.empty(0, np.int64)
+        self.peer_target = np.empty(0, np.int64)
+
+    # ---------------------------------------------------------------- creation
+    def _create(self, n: int) -> np.ndarray:
+        model, rng = self.model, self.model.rng
+        kinds = rng.choice(len(SELLER_KINDS), size=n, p=self.kind_weights)
+        categories = model_categories(model, n)
+        idx = model.sellers.add(n, kinds, categories, model.reference_price, self.config,
+                                model.day, rng)
+        for i in idx:
+            model.seller_agents[int(i)] = Seller(model, int(i))
+        return idx
+
+    def populate(self, n: int) -> None:
+        """Create the initial sellers, their stores and their peer network."""
+        model, s = self.model, self.model.sellers
+        idx = self._create(n)
+        shares = np.array([p.config.initial_sellers if p.launched else 0.0
+                           for p in model.platforms])
+        listed = model.rng.random((n, len(shares))) < shares[None, :]
+        launched = np.flatnonzero(shares > 0)
+        if len(launched):
+            orphans = np.flatnonzero(~listed.any(axis=1))
+            listed[orphans, model.rng.choice(launched, size=len(orphans))] = True
+        s.listed[idx] = listed
+        s.listed_since[idx] = -365  # established stores
+        self.peer_source, self.peer_target = network.seller_peer_edges(
+            n, self.config.network_degree, model.rng)
+
+    def _link_newcomers(self, idx: np.ndarray) -> None:
+        """New sellers hear from ``network_degree`` random established sellers."""
+        existing = self.model.sellers.count - len(idx)
+        if existing <= 0 or len(idx) == 0:
+            return
+        k = self.config.network_degree
+        peers = self.model.rng.integers(0, existing, size=(len(idx), k))
+        src = np.repeat(idx, k)
+        self.peer_source = np.concatenate([self.peer_source, src, peers.ravel()])
+        self.peer_target = np.concatenate([self.peer_target, peers.ravel(), src])
+
+    def fake_review_propensity(self, sellers: np.ndarray) -> np.ndarray:
+        """Kind-based chance of fake reviews, relative to the average seller."""
+        by_kind = np.array([KIND_PROFILES[k]["fake_reviews"] for k in SELLER_KINDS])
+        return by_kind[self.model.sellers.kind[sellers]]
+
+    def recruit(self, p: int, share: float) -> int:
+        """A platform recruits a ``share`` of active sellers with spare capacity."""
+        model, s = self.model, self.model.sellers
+        active = s.active
+        spare = active[s.listed[active].sum(axis=1) < s.capacity[active]]
+        spare = spare[~s.listed[spare, p]]
+        chosen = spare[model.rng.random(len(spare)) < share]
+        main = np.argmax(s.listed[chosen], axis=1)
+        self._open_stores(chosen, np.full(len(chosen), p))
+        model.record_moves("recruited", chosen, main, p)
+        self.reprice(chosen)
+        return len(chosen)
+
+    def _open_stores(self, sellers: np.ndarray, platforms: np.ndarray) -> None:
+        model, s = self.model, self.model.sellers
+        s.listed[sellers, platforms] = True
+        s.listed_since[sellers, platforms] = model.day
+        s.price[sellers, platforms] = 0.0
+        s.sales_score[sellers, platforms] = 0.0
+        s.rating[sellers, platforms] = 0.5
+        cost = self.config.onboarding_cost
+        s.cash[sellers] -= cost
+        model.ledger.add("store_costs", platforms, np.full(len(sellers), cost))
+
+    # ------------------------------------------------------------------ review
+    def run(self) -> None:
+        """The weekly review: bankruptcies, portfolio moves, entry, repricing."""
+        model, s = self.model, self.model.sellers
+        self._exit(migration.exits(s, self.config.exit_cash), "bankrupt")
+        active = s.active
+        expected = self.expected_profit()[active]
+        launched = np.array([p.launched for p in model.platforms])
+        eligible = np.broadcast_to(launched, expected.shape)
+        moves, opened = migration.review_portfolios(
+            s, active, expected, eligible, self.config.onboarding_cost,
+            self.config.review_inertia, model.day, model.rng)
+        self._open_stores(opened[:, 0], opened[:, 1])
+        for seller, source, target, move in _grouped(moves):
+            model.record_moves(move, seller, source, target)
+        self._exit(migration.exits(s, self.config.exit_cash), "left")
+        self._enter(expected_mean=self.expected_profit())
+        self.reprice()
+        s.units[:] = 0.0
+        s.profit[:] = 0.0
+        s.clicks[:] = 0.0
+        model.arrivals[:] = 0.0
+
+    def _exit(self, sellers: np.ndarray, move: str) -> None:
+        model, s = self.model, self.model.sellers
+        for seller, platform in zip(*np.nonzero(s.listed[sellers]), strict=True):
+            model.record_moves(move, np.array([sellers[seller]]), platform, EXIT)
+        no_store = sellers[~s.listed[sellers].any(axis=1)]
+        model.record_moves(move, no_store, NONE, EXIT)
+        s.alive[sellers] = False
+        s.listed[sellers] = False
+        for i in sellers:
+            agent = model.seller_agents.pop(int(i), None)
+            if agent is not None:
+                agent.remove()
+
+    def _enter(self, expected_mean: np.ndarray) -> None:
+        """New sellers enter where stores make money, on the best platform for them."""
+        model, s = self.model, self.model.sellers
+        active = s.active
+        stores = s.listed[active]
+        profitable = (expected_mean[active][stores] > 0).mean() if stores.any() else 0.0
+        n_new = migration.entrants(len(active), profitable, self.config.entry_rate, model.rng)
+        if n_new == 0:
+            return
+        idx = self._create(n_new)
+        self._link_newcomers(idx)
+        launched = np.array([p.launched for p in model.platforms])
+        estimate = np.where(launched[None, :], self.expected_profit()[idx], -np.inf)
+        best = estimate.argmax(axis=1)
+        joins = estimate[np.arange(n_new), best] > 0
+        self._open_stores(idx[joins], best[joins])
+        model.record_moves("entry", idx[joins], ENTRY, best[joins])
+        s.alive[idx[~joins]] = False
+        for i in idx[~joins]:
+            model.seller_agents.pop(int(i)).remove()
+
+    # --------------------------------------------------------------- estimates
+    def marginal_cost(self) -> np.ndarray:
+        """(sellers x platforms) cost of one more unit: goods plus fulfilment or shipping."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        ship = self.config.own_shipping_cost * model.reference_price[s.category[:n]]
+        per_platform = [np.full(n, p.fulfilment_fee) if p.config.fulfilment else ship
+                        for p in model.platforms]
+        return s.unit_cost[:n, None] + np.column_stack(per_platform)
+
+    def referral_rates(self, prices: np.ndarray) -> np.ndarray:
+        """(sellers x platforms) referral rate at the given prices."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        columns = [fees.referral_rates(prices[:, p.index], s.category[:n], p.referral_fee,
+                                       p.fee_tiers, model.category_names)
+                   for p in model.platforms]
+        return np.column_stack(columns)
+
+    def expected_profit(self) -> np.ndarray:
+        """(sellers x platforms) each seller's estimate of a store's profit per review."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        stores = s.listed[:n] & s.alive[:n, None]
+        margin_only = self._margin_estimate(stores)
+        if not model.config.cross_side_effects:
+            return margin_only
+        own = s.profit[:n]
+        peers, peer_count = migration.peer_average(own, stores, self.peer_source,
+                                                   self.peer_target)
+        by_category = migration.category_average(own, stores, s.category[:n],
+                                                 len(model.category_names))
+        listed_somewhere = np.zeros_like(by_category, dtype=bool)
+        np.logical_or.at(listed_somewhere, s.category[:n], stores)
+        category_info = np.where(listed_somewhere, by_category, np.nan)[s.category[:n]]
+        category_info = np.where(np.isnan(category_info), margin_only, category_info)
+        return migration.expected_profit(own, stores, peers, peer_count, category_info,
+                                         self.config.peer_weight)
+
+    def _margin_estimate(self, stores: np.ndarray) -> np.ndarray:
+        """Profit per review from fees and costs alone, at the market's average sales
+        per store: what a seller can work out without seeing a platform's demand."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        cost = self.marginal_cost()
+        alpha = model.config.consumers.price_sensitivity
+        reference = model.reference_price[s.category[:n], None]
+        guess = pricing.target_price(cost, 0.0, np.zeros_like(cost), alpha, reference)
+        rate = self.referral_rates(guess)
+        price = pricing.target_price(cost, rate, np.zeros_like(cost), alpha, reference)
+        units = s.units[:n][stores].mean() if stores.any() else 1.0
+        interval = self.config.review_interval
+        return (price * (1 - rate) - cost) * units - self.config.store_cost * interval
+
+    # ----------------------------------------------------------------- pricing
+    def reprice(self, only: np.ndarray | None = None) -> None:
+        """Move every store's price towards its Bertrand–Nash target; reset ad bids."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        stores = s.listed[:n] & s.alive[:n, None]
+        if only is not None:
+            mask = np.zeros(n, dtype=bool)
+            mask[only] = True
+            stores &= mask[:, None]
+        category = s.category[:n]
+        cost = self.marginal_cost()
+        arrivals = model.arrivals[:, category].T
+        share = np.divide(s.units[:n], arrivals, out=np.zeros_like(cost), where=arrivals > 0)
+        reference = model.reference_price[category, None]
+        alpha = model.config.consumers.price_sensitivity
+        current = np.where(s.price[:n] > 0, s.price[:n], cost)
+        rate = self.referral_rates(current)
+        target = pricing.target_price(cost, rate, share, alpha, reference)
+        misjudged = model.rng.lognormal(0.0, 0.05, size=n) ** (1.0 - s.skill[:n])
+        target *= misjudged[:, None]
+        new_price = pricing.adjust_prices(s.price[:n], target, self.config.price_adjustment)
+        s.price[:n] = np.where(stores, new_price, s.price[:n])
+        margin = new_price * (1 - rate) - cost
+        bids = pricing.ad_bids(margin, s.units[:n], s.clicks[:n], self.config.ad_bid_share)
+        solvent = (s.cash[:n] > 0)[:, None]
+        s.ad_bid[:n] = np.where(stores & solvent, bids, 0.0)
+
+
+def model_categories(model: MarketModel, n: int) -> np.ndarray:
+    """Categories of ``n`` new sellers, in proportion to shopping trips per category."""
+    weights = model.category_weight / model.category_weight.sum()
+    return model.rng.choice(len(weights), size=n, p=weights)
+
+
+def _grouped(moves: migration.Moves):
+    seller, source, target, names = moves.arrays()
+    names = np.array(names)
+    for move in dict.fromkeys(names.tolist()):
+        keep = names == move
+        yield seller[keep], source[keep], target[keep], move

@@ -1,0 +1,139 @@
+"""Platforms' storefronts: the slates they show today and the purchases made from them.
+
+``refresh_slates`` is the traffic allocation step (each platform ranks its listings per
+category by its own rule and sells the top slots by auction); ``serve_shoppers`` is
+listing choice, payment, rating and the ad charges that follow.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model import feedback, fees, shopping, traffic
+from model.settlement import Sales, charge_clicks, charge_store_costs, settle_sales
+
+if TYPE_CHECKING:
+    from model.market import MarketModel
+
+
+def refresh_slates(model: MarketModel) -> None:
+    """Rank every platform's listings per category into today's slates.
+
+    Also updates ``model.price_index`` (attention-weighted price / reference price on the
+    slate) and ``model.listings`` (selection), which consumers weigh tomorrow.
+    """
+    s, n = model.sellers, model.sellers.count
+    stores = s.listed[:n] & s.alive[:n, None]
+    category = s.category[:n]
+    model.slates.clear()
+    model.listings[:] = 0
+    for platform in model.platforms:
+        p, cfg = platform.index, platform.config
+        if not platform.launched:
+            continue
+        for c in range(len(model.category_names)):
+            candidates = np.flatnonzero(stores[:, p] & (category == c))
+            model.listings[p, c] = len(candidates)
+            if len(candidates) == 0:
+                continue
+            scores = traffic.rank_scores(
+                cfg.traffic_rule, sales_score=s.sales_score[candidates, p],
+                rating=s.rating[candidates, p], price=s.price[candidates, p],
+                quality=s.quality[candidates], age_days=model.day - s.listed_since[candidates, p],
+                stickiness=cfg.organic_stickiness, new_seller_boost=cfg.new_seller_boost,
+                rng=model.rng)
+            slate = traffic.build_slate(
+                candidates, scores, s.ad_bid[candidates, p], s.rating[candidates, p] + 0.1,
+                cfg.slate_size, cfg.ad_slots, cfg.ad_reserve_cpc)
+            model.slates[(p, c)] = slate
+            attention = traffic.position_ctr(len(slate.sellers))
+            relative = s.price[slate.sellers, p] / model.reference_price[c]
+            model.price_index[p, c] = np.average(relative, weights=attention)
+
+
+def slate_matrix(model: MarketModel) -> np.ndarray:
+    """Seller index at each (platform, category, position); -1 where empty."""
+    width = max([pc.slate_size for pc in model.config.platforms], default=1)
+    ids = np.full((len(model.platforms), len(model.category_names), width), -1, np.int64)
+    for (p, c), slate in model.slates.items():
+        ids[p, c, : len(slate.sellers)] = slate.sellers
+    return ids
+
+
+def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarray,
+                   categories: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Visitors pick a listing (or leave); purchases settle; ads are charged.
+
+    Returns the buyers, the platform each bought on, and units sold per (seller, platform).
+    """
+    s, c = model.sellers, model.consumers
+    units = np.zeros_like(s.sales_score)
+    ids = slate_matrix(model)[platforms, categories]
+    valid = ids >= 0
+    safe = np.where(valid, ids, 0)
+    coupon_rate = np.array([p.coupon_now for p in model.platforms])
+    reference = model.reference_price[categories]
+    price = s.price[safe, platforms[:, None]]
+    alpha = c.price_sensitivity[visitors]
+    utility = shopping.listing_utilities(
+        price_sensitivity=alpha, quality_sensitivity=c.quality_sensitivity[visitors],
+        budget=c.budget[visitors],
+        relative_price=price * (1 - coupon_rate[platforms, None]) / reference[:, None],
+        quality=s.quality[safe], rating=s.rating[safe, platforms[:, None]], valid=valid)
+    outside = model.config.consumers.outside_option - alpha
+    position = shopping.logit_choice(utility, outside, model.rng)
+    rows = np.flatnonzero(position >= 0)
+    chosen = position[rows]
+    seller = ids[rows, chosen]
+    bought_on = platforms[rows]
+    surplus = (utility[rows, chosen] - outside[rows]) / alpha[rows] * reference[rows]
+    model.add_surplus(bought_on, np.maximum(surplus, 0.0))
+
+    sales = _price_sales(model, seller, bought_on, categories[rows], price[rows, chosen])
+    settle_sales(sales, s, model.platform_cash, model.ledger)
+    np.add.at(units, (seller, bought_on), 1.0)
+    feedback.update_ratings(s, seller, bought_on, model.rng)
+    _charge_ads(model, platforms, categories)
+    charge_store_costs(s, model.config.sellers.store_cost, model.ledger)
+    return visitors[rows], bought_on, units
+
+
+def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
+                 category: np.ndarray, price: np.ndarray) -> Sales:
+    """Fees, coupons and logistics costs of each sale, by its platform's live terms."""
+    n = len(seller)
+    rate, fulfilment, shipping, logistics, coupon = (np.zeros(n) for _ in range(5))
+    own_shipping = model.config.sellers.own_shipping_cost * model.reference_price[category]
+    for pl in model.platforms:
+        on = platform == pl.index
+        if not on.any():
+            continue
+        rate[on] = fees.referral_rates(price[on], category[on], pl.referral_fee, pl.fee_tiers,
+                                       model.category_names)
+        if pl.config.fulfilment:
+            fulfilment[on] = pl.fulfilment_fee
+            logistics[on] = pl.unit_logistics_cost
+        else:
+            shipping[on] = own_shipping[on]
+        wanted = price[on] * pl.coupon_now
+        budget_share = min(1.0, pl.subsidy_left / wanted.sum()) if wanted.sum() > 0 else 0.0
+        coupon[on] = wanted * budget_share
+        pl.subsidy_left -= coupon[on].sum()
+    return Sales(seller=seller, platform=platform, category=category, price=price,
+                 coupon=coupon, referral_rate=rate, fulfilment_fee=fulfilment,
+                 shipping_cost=shipping, platform_logistics=logistics)
+
+
+def _charge_ads(model: MarketModel, platforms: np.ndarray, categories: np.ndarray) -> None:
+    """Sponsored positions get clicks in proportion to today's visitors of their slate."""
+    visits = np.zeros((len(model.platforms), len(model.category_names)))
+    np.add.at(visits, (platforms, categories), 1.0)
+    for (p, c), slate in model.slates.items():
+        if visits[p, c] == 0 or not slate.sponsored.any():
+            continue
+        paid = np.flatnonzero(slate.sponsored)
+        clicks = visits[p, c] * traffic.position_ctr(len(slate.sellers))[paid]
+        charge_clicks(slate.sellers[paid], p, clicks, slate.cpc[paid], model.sellers,
+                      model.platform_cash, model.ledger)
