@@ -55,6 +55,8 @@ class SellerArrays:
     units: np.ndarray         # (M, P) units sold since the last review
     profit: np.ndarray        # (M, P) profit since the last review, USD
     clicks: np.ndarray        # (M, P) paid clicks since the last review
+    aspiration: np.ndarray    # (M,) profit per review the seller has come to expect, USD
+    losing: np.ndarray        # (M, P) consecutive reviews a store was expected to lose money
     count: int = 0
 
     @classmethod
@@ -64,11 +66,13 @@ class SellerArrays:
         return cls(
             kind=np.zeros(m, np.int8), category=np.zeros(m, np.int16),
             unit_cost=np.zeros(m), quality=np.zeros(m), skill=np.zeros(m),
-            capacity=np.zeros(m, np.int8), cash=np.zeros(m), frozen=np.zeros(m), alive=np.zeros(m, bool),
+            capacity=np.zeros(m, np.int8), cash=np.zeros(m), frozen=np.zeros(m),
+            alive=np.zeros(m, bool),
             born=np.zeros(m, np.int32), listed=np.zeros((m, p), bool),
             listed_since=np.zeros((m, p), np.int32), price=np.zeros((m, p)),
             ad_bid=np.zeros((m, p)), sales_score=np.zeros((m, p)), rating=np.full((m, p), 0.5),
             units=np.zeros((m, p)), profit=np.zeros((m, p)), clicks=np.zeros((m, p)),
+            aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
         )
 
     def add(self, n: int, kinds: np.ndarray, categories: np.ndarray, reference_price: np.ndarray,
@@ -101,8 +105,8 @@ class SellerArrays:
                 continue
             old = getattr(self, f.name)
             grown = np.zeros((new_size, *old.shape[1:]), dtype=old.dtype)
-            if f.name == "rating":
-                grown[:] = 0.5
+            if f.name in ("rating", "aspiration"):
+                grown[:] = 0.5 if f.name == "rating" else np.nan
             grown[:size] = old
             setattr(self, f.name, grown)
 

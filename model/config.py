@@ -100,7 +100,7 @@ class SellerConfig:
                                 doc="Mean starting cash of a seller.")
     review_interval: int = param(7, unit="days", low=1,
                                  doc="Days between portfolio and price reviews.")
-    onboarding_cost: float = param(300.0, unit="USD", low=0.0,
+    onboarding_cost: float = param(100.0, unit="USD", low=0.0,
                                    doc="One-off cost of opening a store on a platform.")
     store_cost: float = param(1.0, unit="USD per day", low=0.0,
                               doc="Daily cost of running a store on one platform.")

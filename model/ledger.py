@@ -30,6 +30,7 @@ FLOWS = (
     "store_costs",         # sellers -> outside (running and opening stores)
     "marketing",           # platform -> outside (advertising for awareness)
     "fixed_costs",         # platform -> outside
+    "seller_capital",      # outside -> sellers: starting cash of entrants, by platform joined
     "orders",              # count
     "clicks",              # paid clicks (count)
 )

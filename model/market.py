@@ -126,15 +126,15 @@ class MarketModel(Model):
         self._kept.append(obj)
 
     def log_event(self, text: str) -> None:
-        """Note a shock in the event log."""
-        self.event_log.append((self.day, text))
+        """Note a shock in the event log, dated by the day it takes effect."""
+        self.event_log.append((int(np.ceil(self.time)), text))
 
     def record_moves(self, move: str, sellers: np.ndarray, source: np.ndarray | int,
                      target: np.ndarray | int) -> None:
         """Add seller portfolio moves to the migration record."""
         src = np.broadcast_to(source, len(sellers))
         dst = np.broadcast_to(target, len(sellers))
-        day = self.day
+        day = int(np.ceil(self.time))
         self.recorder.moves.extend(
             (day, int(a), int(b), move, int(s)) for s, a, b in zip(sellers, src, dst, strict=True))
 

@@ -3,10 +3,11 @@
 At each review a seller (unless inertia keeps it as it is) estimates the weekly profit
 of a store on every platform: from its own results where it sells, and from what peers
 in its network report (or the platform's category average) where it does not. It
-closes loss-making stores, opens the best new one if the gain over a horizon pays the
-onboarding cost and it has capacity left (multi-homing), or swaps its worst store for a
-better platform when at capacity. Sellers whose cash runs out exit; new sellers enter
-where listings are profitable.
+closes stores that have been losing money for a while. If its results fell short of
+its aspiration (or, rarely, out of curiosity) it searches: it opens the best new store
+if the gain over a horizon pays the onboarding cost and it has capacity left
+(multi-homing), or swaps its worst store for a better platform when at capacity.
+Sellers whose cash runs out exit; new sellers enter where listings are profitable.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import numpy as np
 
 from agents.seller import SellerArrays
 
-HORIZON_REVIEWS = 8  # reviews over which a new store must pay back its onboarding cost
+HORIZON_REVIEWS = 12  # reviews over which a new store must pay back its onboarding cost
 GRACE_DAYS = 28      # a new store is given this long before it may be closed for losses
+PATIENCE = 2         # consecutive losing reviews before a store is closed
+EXPLORATION = 0.1    # chance a satisfied seller looks for a new platform anyway
+ASPIRATION_MEMORY = 0.3  # weight of the latest review in a seller's aspiration level
 ENTRY = -1           # pseudo-platform index for sellers entering the market
 EXIT = -2            # pseudo-platform index for sellers leaving the market
 NONE = -3            # a store closed while the seller stays on its other platforms
@@ -102,17 +106,20 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     moves = Moves()
     listed = sellers.listed[idx]
     reviewing = rng.random(len(idx)) >= inertia
+    searching = reviewing & (dissatisfied(sellers, idx) | (rng.random(len(idx)) < EXPLORATION))
     main = np.where(listed.any(axis=1), np.argmax(np.where(listed, expected, -np.inf), 1), NONE)
 
     settled = day - sellers.listed_since[idx] >= GRACE_DAYS
-    close = listed & settled & (expected < 0) & reviewing[:, None]
+    losing = np.where(listed & (expected < 0), sellers.losing[idx] + 1, 0)
+    sellers.losing[idx] = losing
+    close = listed & settled & (losing >= PATIENCE) & reviewing[:, None]
     keep = listed & ~close
     count = keep.sum(axis=1)
 
     candidate = np.where(eligible & ~listed, expected, -np.inf)
     best = candidate.argmax(axis=1)
     best_value = candidate[np.arange(len(idx)), best]
-    pays = reviewing & (best_value * HORIZON_REVIEWS > onboarding_cost)
+    pays = searching & (best_value * HORIZON_REVIEWS > onboarding_cost)
 
     opens = pays & (count < sellers.capacity[idx])
     worst = np.argmin(np.where(keep, expected, np.inf), axis=1)
@@ -124,10 +131,15 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     keep[rows, worst[rows]] = False
     moves.record("switch", idx[rows], worst[rows], best[rows])
     open_rows = np.flatnonzero(opens)
-    had_store = count[open_rows] > 0
-    moves.record("add", idx[open_rows[had_store]], main[open_rows[had_store]],
-                 best[open_rows[had_store]])
-    moves.record("join", idx[open_rows[~had_store]], NONE, best[open_rows[~had_store]])
+    kept_some = count[open_rows] > 0
+    had_some = listed[open_rows].any(axis=1)
+    moves.record("add", idx[open_rows[kept_some]], main[open_rows[kept_some]],
+                 best[open_rows[kept_some]])
+    moved = open_rows[~kept_some & had_some]   # closed everything and moved: a switch
+    moves.record("switch", idx[moved], main[moved], best[moved])
+    fresh = open_rows[~had_some]
+    moves.record("join", idx[fresh], NONE, best[fresh])
+    close[moved] = False  # already recorded as part of the switch
     closed_rows, closed_platforms = np.nonzero(close)
     moves.record("close", idx[closed_rows], closed_platforms, NONE)
 
@@ -135,6 +147,21 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     keep[new_rows, best[new_rows]] = True
     sellers.listed[idx] = keep
     return moves, np.column_stack([idx[new_rows], best[new_rows]])
+
+
+def dissatisfied(sellers: SellerArrays, idx: np.ndarray) -> np.ndarray:
+    """Sellers whose profit since the last review fell short of their aspiration level
+    (satisficing: a seller searches for new channels when results disappoint).
+
+    Updates each aspiration towards the latest result.
+    """
+    result = sellers.profit[idx].sum(axis=1)
+    aspiration = sellers.aspiration[idx]
+    short = ~np.isnan(aspiration) & (result < aspiration)
+    sellers.aspiration[idx] = np.where(
+        np.isnan(aspiration), result,
+        aspiration + ASPIRATION_MEMORY * (result - np.nan_to_num(aspiration)))
+    return short
 
 
 def exits(sellers: SellerArrays, exit_cash: float) -> np.ndarray:

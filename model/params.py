@@ -57,16 +57,17 @@ def _copy(value: Any) -> Any:
 
 
 def _allowed(meta: Mapping[str, Any], type_name: str) -> str:
+    article = "an" if type_name[:1] in "aeiou" else "a"
     if meta.get("choices"):
         return "one of " + ", ".join(repr(c) for c in meta["choices"])
     low, high = meta.get("low"), meta.get("high")
     if low is not None and high is not None:
-        return f"a {type_name} in [{low}, {high}]"
+        return f"{article} {type_name} in [{low}, {high}]"
     if low is not None:
-        return f"a {type_name} >= {low}"
+        return f"{article} {type_name} >= {low}"
     if high is not None:
-        return f"a {type_name} <= {high}"
-    return f"a {type_name}"
+        return f"{article} {type_name} <= {high}"
+    return f"{article} {type_name}"
 
 
 def _check_number(key: str, value: Any, meta: Mapping[str, Any], kind: type) -> Any:
@@ -102,7 +103,8 @@ def check_value(key: str, value: Any, annotation: Any, meta: Mapping[str, Any]) 
         (item_type,) = typing.get_args(annotation)
         if not isinstance(value, list):
             raise ConfigError(f"{key} = {value!r}: expected a list")
-        return [check_value(f"{key}[{i}]", v, item_type, meta) for i, v in enumerate(value)]
+        return [check_value(_item_key(key, i, v), v, item_type, meta)
+                for i, v in enumerate(value)]
     if origin is dict:
         _, item_type = typing.get_args(annotation)
         if not isinstance(value, Mapping):
@@ -116,6 +118,13 @@ def check_value(key: str, value: Any, annotation: Any, meta: Mapping[str, Any]) 
     if dataclasses.is_dataclass(annotation):
         return build(annotation, value, prefix=key)
     return value
+
+
+def _item_key(key: str, index: int, item: Any) -> str:
+    """``platforms.rival`` for named items, ``events[2]`` otherwise."""
+    if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+        return f"{key}.{item['name']}"
+    return f"{key}[{index}]"
 
 
 def build[T](cls: type[T], data: Mapping[str, Any] | T, prefix: str = "") -> T:
@@ -166,6 +175,10 @@ def describe(cls: type, prefix: str = "") -> list[dict[str, str]]:
         annotation = hints[f.name]
         if dataclasses.is_dataclass(annotation):
             rows.extend(describe(annotation, prefix=key + "."))
+            continue
+        item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
+        if item is not None and dataclasses.is_dataclass(item):
+            rows.extend(describe(item, prefix=key + "[]."))
             continue
         if not f.metadata:
             continue

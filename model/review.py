@@ -94,6 +94,7 @@ class SellerReview:
         s.price[sellers, platforms] = 0.0
         s.sales_score[sellers, platforms] = 0.0
         s.rating[sellers, platforms] = 0.5
+        s.losing[sellers, platforms] = 0
         cost = self.config.onboarding_cost
         s.cash[sellers] -= cost
         model.ledger.add("store_costs", platforms, np.full(len(sellers), cost))
@@ -149,9 +150,11 @@ class SellerReview:
         estimate = np.where(launched[None, :], self.expected_profit()[idx], -np.inf)
         best = estimate.argmax(axis=1)
         joins = estimate[np.arange(n_new), best] > 0
+        model.ledger.add("seller_capital", best[joins], s.cash[idx[joins]])
         self._open_stores(idx[joins], best[joins])
         model.record_moves("entry", idx[joins], ENTRY, best[joins])
         s.alive[idx[~joins]] = False
+        s.cash[idx[~joins]] = 0.0  # stayed out: their capital never entered the market
         for i in idx[~joins]:
             model.seller_agents.pop(int(i)).remove()
 

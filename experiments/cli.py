@@ -1,0 +1,124 @@
+"""The ``flywheel`` command: run scenarios, sweep parameters, analyse sensitivity, open the viz.
+
+Examples::
+
+    flywheel list
+    flywheel run flywheel --out results/flywheel                 # one run, summary and plots
+    flywheel run flywheel --reps 8 --workers 2 --set consumers.n_consumers=2000
+    flywheel sweep experiments/sweeps/fees_sobol.toml --workers 2
+    flywheel sweep SPEC.toml --scheduler tcp://10.0.0.5:8786    # same sweep on a Dask cluster
+    flywheel analyze results/sweeps/fees_sobol
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import sys
+
+from experiments.models import DEFAULT_MODEL
+
+
+def parse_assignments(items: list[str]) -> dict[str, object]:
+    """``key=value`` pairs; values parsed as TOML literals (numbers, true/false, lists, strings)."""
+    from experiments.commands import parse_sets
+
+    return parse_sets(items)
+
+
+def _executor_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", "-w", type=int, default=1,
+                   help="parallel worker processes (default 1: run in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on Dask: 'local' starts a local cluster of --workers processes, "
+                        "tcp://HOST:PORT uses an existing cluster")
+    p.add_argument("--no-progress", dest="progress", action="store_const", const=False,
+                   default=None, help="no progress bar (it is off anyway when not on a terminal)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="flywheel", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("list", help="list the named scenarios")
+
+    run = sub.add_parser("run", help="run a scenario (with replications), print a summary, plot")
+    run.add_argument("scenario", help="scenario name (see 'flywheel list') or a .toml path")
+    run.add_argument("--steps", type=int, help="days to simulate (default: the scenario's)")
+    run.add_argument("--seed", type=int, default=1,
+                     help="base seed; replication seeds are spawned from it (default 1)")
+    run.add_argument("--reps", type=int, default=1, help="replications (default 1)")
+    run.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
+                     help="override a config value, e.g. platforms.incumbent.referral_fee=0.1")
+    run.add_argument("--out", help="output folder (default results/SCENARIO)")
+    run.add_argument("--resume", action="store_true",
+                     help="keep finished runs of this same command in --out (default: redo)")
+    run.add_argument("--model", default=DEFAULT_MODEL, help=argparse.SUPPRESS)
+    _executor_args(run)
+
+    sweep = sub.add_parser("sweep", help="run (or resume) a parameter sweep from a TOML file")
+    sweep.add_argument("spec", help="sweep file, e.g. experiments/sweeps/fees_sobol.toml")
+    sweep.add_argument("--out", help="output folder (default results/sweeps/NAME)")
+    sweep.add_argument("--fresh", action="store_true",
+                       help="discard previous results in --out instead of resuming")
+    sweep.add_argument("--skip-failed", dest="retry_failed", action="store_false",
+                       help="on resume, do not retry runs that failed before")
+    _executor_args(sweep)
+
+    an = sub.add_parser("analyze", help="sensitivity indices and plots of a finished sweep")
+    an.add_argument("directory", help="the sweep's output folder")
+    an.add_argument("--out", help="where to write the analysis (default DIRECTORY/analysis)")
+
+    if importlib.util.find_spec("viz.server") is not None:
+        sub.add_parser("viz", help="open the interactive browser visualisation", add_help=False)
+    return parser
+
+
+def _list() -> int:
+    from model.config import list_scenarios
+
+    for name, story in list_scenarios():
+        print(f"{name:24s} {story}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["viz"] and importlib.util.find_spec("viz.server") is not None:
+        from viz.server import main as viz_main
+
+        takes_args = bool(inspect.signature(viz_main).parameters)
+        return int((viz_main(argv[1:]) if takes_args else viz_main()) or 0)
+    args = build_parser().parse_args(argv)
+    from experiments import commands
+
+    try:
+        if args.command == "list":
+            return _list()
+        if args.command == "run":
+            return commands.cmd_run(
+                args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
+                seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
+                model=args.model, resume=args.resume, progress=args.progress)
+        if args.command == "sweep":
+            return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
+                                      scheduler=args.scheduler, fresh=args.fresh,
+                                      retry_failed=args.retry_failed, progress=args.progress)
+        if args.command == "analyze":
+            return commands.cmd_analyze(args.directory, args.out)
+    except commands.CommandError as exc:
+        print(f"flywheel {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished runs are stored; re-run the same command to resume",
+              file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
