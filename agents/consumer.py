@@ -30,10 +30,11 @@ class ConsumerArrays:
     aware: np.ndarray               # (N, P) bool
     habit: np.ndarray               # (N, P) 0..1
     last_visit: np.ndarray          # (N, P) day of last visit
+    region: np.ndarray              # (N,) index of the consumer's region
 
     @classmethod
-    def draw(cls, config: ConsumerConfig, n_platforms: int, rng: np.random.Generator
-             ) -> ConsumerArrays:
+    def draw(cls, config: ConsumerConfig, n_platforms: int, region_shares: np.ndarray,
+             rng: np.random.Generator) -> ConsumerArrays:
         """Draw a heterogeneous population from ``config`` using the model's generator."""
         n = config.n_consumers
         spread = config.price_sensitivity_spread
@@ -51,6 +52,8 @@ class ConsumerArrays:
             aware=np.zeros((n, n_platforms), dtype=bool),
             habit=np.zeros((n, n_platforms), dtype=np.float32),
             last_visit=np.full((n, n_platforms), NEVER, dtype=np.int32),
+            region=rng.choice(len(region_shares), size=n,
+                              p=region_shares / region_shares.sum()).astype(np.int16),
         )
 
     def __len__(self) -> int:

@@ -50,9 +50,15 @@ class Platform(mesa.Agent):
         self.model.launch_platform(self)
 
     @property
+    def funded(self) -> bool:
+        """Whether the platform (with its parent's backing) can still spend on growth."""
+        return self.cash + self.config.parent_funding > 0
+
+    @property
     def coupon_now(self) -> float:
-        """Coupon share of price offered today (zero once the subsidy budget is spent)."""
-        return self.coupon_rate if self.subsidy_left > 0 else 0.0
+        """Coupon share of price offered today: zero once the subsidy budget is spent or
+        the parent's funding is burnt through."""
+        return self.coupon_rate if self.subsidy_left > 0 and self.funded else 0.0
 
     def in_promotion(self, day: int) -> bool:
         """Whether a promotion window is running on ``day``."""

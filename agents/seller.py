@@ -15,21 +15,26 @@ import numpy as np
 if TYPE_CHECKING:
     from model.config import SellerConfig
 
-SELLER_KINDS = ("factory", "trader", "brand", "big_seller")
+SELLER_KINDS = ("factory", "trader", "brand", "big_seller", "first_party")
 
-# Unit cost and quality relative to the category's reference price; operating skill 0–1;
-# capacity = how many platforms the seller can run stores on at once; fake_reviews = relative
-# propensity to buy reviews (what enforcement sweeps catch).
+# Per kind: unit cost and quality relative to the category's reference price; the three
+# pillars of competence (0–1): product selection, logistics and sales channel; capacity =
+# how many platforms it can run stores on at once; starting cash (x the configured mean);
+# fake_reviews = relative propensity to buy reviews (what enforcement sweeps catch).
+# "first_party" is a platform's own retail (1P) product line, not drawn at random.
 KIND_PROFILES: dict[str, dict[str, float]] = {
-    "factory": {"cost": 0.45, "quality": 0.45, "skill": 0.3, "capacity": 2, "cash": 1.0,
-                "fake_reviews": 1.0},
-    "trader": {"cost": 0.62, "quality": 0.5, "skill": 0.6, "capacity": 2, "cash": 0.8,
-               "fake_reviews": 1.4},
-    "brand": {"cost": 0.7, "quality": 0.85, "skill": 0.7, "capacity": 2, "cash": 1.5,
-              "fake_reviews": 0.2},
-    "big_seller": {"cost": 0.52, "quality": 0.6, "skill": 0.9, "capacity": 4, "cash": 4.0,
-                   "fake_reviews": 1.2},
+    "factory": {"cost": 0.45, "quality": 0.45, "selection": 0.3, "logistics": 0.4,
+                "channel": 0.2, "capacity": 2, "cash": 1.0, "fake_reviews": 1.0},
+    "trader": {"cost": 0.62, "quality": 0.5, "selection": 0.6, "logistics": 0.5,
+               "channel": 0.6, "capacity": 2, "cash": 0.8, "fake_reviews": 1.4},
+    "brand": {"cost": 0.7, "quality": 0.85, "selection": 0.8, "logistics": 0.6,
+              "channel": 0.7, "capacity": 2, "cash": 1.5, "fake_reviews": 0.2},
+    "big_seller": {"cost": 0.52, "quality": 0.6, "selection": 0.7, "logistics": 0.8,
+                   "channel": 0.9, "capacity": 4, "cash": 4.0, "fake_reviews": 1.2},
+    "first_party": {"cost": 0.55, "quality": 0.6, "selection": 0.7, "logistics": 1.0,
+                    "channel": 1.0, "capacity": 1, "cash": 0.0, "fake_reviews": 0.0},
 }
+INDEPENDENT = -1  # owner of a third-party seller
 
 
 @dataclass
@@ -40,7 +45,12 @@ class SellerArrays:
     category: np.ndarray      # (M,) index into the market's categories
     unit_cost: np.ndarray     # (M,) USD per unit
     quality: np.ndarray       # (M,) 0–1
-    skill: np.ndarray         # (M,) 0–1 operating skill
+    selection: np.ndarray     # (M,) 0–1 product-selection competence
+    logistics: np.ndarray     # (M,) 0–1 logistics competence
+    channel: np.ndarray       # (M,) 0–1 sales-channel (operating) competence
+    owner: np.ndarray         # (M,) platform index for 1P product lines, else INDEPENDENT
+    product_since: np.ndarray  # (M,) day the current product was launched
+    scaled: np.ndarray        # (M,) bool: a tested product scaled up (fast fashion)
     capacity: np.ndarray      # (M,) max platforms at once
     cash: np.ndarray          # (M,) USD
     frozen: np.ndarray        # (M,) USD held back by an enforcement sweep
@@ -65,7 +75,9 @@ class SellerArrays:
         m, p = capacity, n_platforms
         return cls(
             kind=np.zeros(m, np.int8), category=np.zeros(m, np.int16),
-            unit_cost=np.zeros(m), quality=np.zeros(m), skill=np.zeros(m),
+            unit_cost=np.zeros(m), quality=np.zeros(m), selection=np.zeros(m),
+            logistics=np.zeros(m), channel=np.zeros(m), owner=np.full(m, INDEPENDENT, np.int16),
+            product_since=np.zeros(m, np.int32), scaled=np.zeros(m, bool),
             capacity=np.zeros(m, np.int8), cash=np.zeros(m), frozen=np.zeros(m),
             alive=np.zeros(m, bool),
             born=np.zeros(m, np.int32), listed=np.zeros((m, p), bool),
@@ -82,13 +94,16 @@ class SellerArrays:
         idx = np.arange(self.count, self.count + n)
         self.count += n
         profile = {key: np.array([KIND_PROFILES[k][key] for k in SELLER_KINDS])
-                   for key in ("cost", "quality", "skill", "capacity", "cash")}
-        noise = rng.lognormal(0.0, 0.15, size=(3, n))
+                   for key in KIND_PROFILES["factory"]}
+        noise = rng.lognormal(0.0, 0.15, size=(5, n))
         self.kind[idx] = kinds
         self.category[idx] = categories
         self.unit_cost[idx] = profile["cost"][kinds] * reference_price[categories] * noise[0]
         self.quality[idx] = np.clip(profile["quality"][kinds] * noise[1], 0.05, 1.0)
-        self.skill[idx] = np.clip(profile["skill"][kinds] * noise[2], 0.05, 1.0)
+        for pillar, row in (("selection", 2), ("logistics", 3), ("channel", 4)):
+            getattr(self, pillar)[idx] = np.clip(profile[pillar][kinds] * noise[row], 0.05, 1.0)
+        self.owner[idx] = INDEPENDENT
+        self.product_since[idx] = day - rng.integers(0, 730, size=n)
         self.capacity[idx] = profile["capacity"][kinds]
         self.cash[idx] = config.initial_cash * profile["cash"][kinds]
         self.alive[idx] = True
@@ -105,15 +120,22 @@ class SellerArrays:
                 continue
             old = getattr(self, f.name)
             grown = np.zeros((new_size, *old.shape[1:]), dtype=old.dtype)
-            if f.name in ("rating", "aspiration"):
-                grown[:] = 0.5 if f.name == "rating" else np.nan
+            fill = {"rating": 0.5, "aspiration": np.nan, "owner": INDEPENDENT}
+            if f.name in fill:
+                grown[:] = fill[f.name]
             grown[:size] = old
             setattr(self, f.name, grown)
 
     @property
     def active(self) -> np.ndarray:
-        """Indices of sellers still in the market."""
+        """Indices of sellers (and 1P product lines) still in the market."""
         return np.flatnonzero(self.alive[: self.count])
+
+    @property
+    def independent(self) -> np.ndarray:
+        """Indices of third-party sellers still in the market (not platforms' own lines)."""
+        n = self.count
+        return np.flatnonzero(self.alive[:n] & (self.owner[:n] == INDEPENDENT))
 
 
 class Seller(mesa.Agent):
@@ -125,7 +147,7 @@ class Seller(mesa.Agent):
 
     @property
     def kind(self) -> str:
-        """factory, trader, brand or big_seller."""
+        """factory, trader, brand, big_seller or first_party (a platform's own line)."""
         return SELLER_KINDS[int(self.model.sellers.kind[self.index])]
 
     @property

@@ -19,11 +19,12 @@ from model.archetypes import ARCHETYPES
 from model.params import ConfigError, build, param
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
-SELLER_KINDS = ("factory", "trader", "brand", "big_seller")
+THIRD_PARTY_KINDS = ("factory", "trader", "brand", "big_seller")
 EVENT_KINDS = ("fee_change", "enforcement_sweep", "promotion", "audience_boost",
                "marketing_change", "coupon_change")
 BUSINESS_MODELS = ("marketplace", "managed", "retail", "content", "auction")
 TRAFFIC_RULES = ("organic", "price", "content", "fair")
+TARGET_MEASURES = ("growth", "change", "final", "mean", "peak_change")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,16 @@ class SellerConfig:
                                 doc="Share of the expected margin per click bid for ads.")
     network_degree: int = param(6, unit="peers", low=2, doc="Peers per seller.")
     own_shipping_cost: float = param(0.25, unit="reference prices per unit", low=0.0,
-                                     doc="Cost of shipping an order without the platform.")
+                                     doc="Cost of shipping an order without the platform "
+                                         "(for a seller of average logistics competence).")
+    overhead_growth: float = param(0.3, unit="exponent", low=0.0, high=2.0,
+                                   doc="Store running cost grows as stores^(1+x): 'big and "
+                                       "comprehensive' sellers pay more per store.")
+    product_refresh_rate: float = param(0.04, unit="share of sellers per review", low=0.0,
+                                        high=1.0,
+                                        doc="Chance a seller launches a new product at a "
+                                            "review (quality redrawn from its selection skill).",
+                                        source="SPEC: ~40% of sales from products < 12 months")
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,69 @@ class PlatformConfig:
     fixed_cost: float = param(0.0, unit="USD per day", low=0.0, doc="Daily operating cost.")
     monthly_fee: float = param(0.0, unit="USD per seller-month", low=0.0,
                                doc="Subscription or listing fee per store per month.")
+    price_tolerance: float = param(0.1, unit="share above lowest", low=0.0,
+                                   doc="Managed model: supply prices more than this above the "
+                                       "category's lowest are not shown (reverse auction).")
+    supply_squeeze: float = param(0.03, unit="share per review", low=0.0, high=0.5,
+                                  doc="Managed model: cut demanded from the lowest supply "
+                                      "price at each review.")
+    feed_audience: float = param(0.0, unit="share of aware consumers per day", low=0.0,
+                                 high=1.0, doc="Content model: consumers scrolling the feed.")
+    impulse_rate: float = param(0.0, unit="purchase attempts per feed session", low=0.0,
+                                high=1.0, doc="Content model: impulse buying from the feed.")
+    recruit_min_units: float = param(0.0, unit="units per review", low=0.0,
+                                     doc="Sellers must sell this much elsewhere to be "
+                                         "accepted (recruitment threshold).",
+                                     source="SPEC: TikTok Shop recruits sellers with >= $2M/yr")
+    price_parity: bool = param(False, unit="-",
+                               doc="Demote listings priced higher here than elsewhere.")
+    first_party_products: int = param(0, unit="products per category", low=0,
+                                      doc="Own (1P) product lines the platform sells itself.")
+    test_and_scale: bool = param(False, unit="-",
+                                 doc="Launch small test batches weekly, scale what sells, "
+                                     "drop the rest (fast fashion).")
+    loyalty: float = param(1.0, unit="x habit gain", low=0.0,
+                           doc="How much habit a visit builds here, relative to elsewhere.")
+    onboarding_factor: float = param(1.0, unit="x onboarding cost", low=0.0,
+                                     doc="Ease of opening a store here (entry threshold).")
+    brand_boost: float = param(0.0, unit="rank score", low=0.0,
+                               doc="Rank bonus for brand sellers (flagship stores).")
+    parent_funding: float = param(0.0, unit="USD", low=0.0,
+                                  doc="Losses a parent company covers; below that the "
+                                      "platform stops coupons and outside marketing.")
+    region: str = param("", unit="-", doc="Market region served ('' = every region).")
+    listing_group: str = param("", unit="-",
+                               doc="Platforms in one group share listings: list once, sell "
+                                   "everywhere.")
+
+
+@dataclass(frozen=True)
+class RegionConfig:
+    """A country or region: its share of consumers and how fast online shopping grows."""
+
+    name: str = param("home", unit="-", doc="Region name.")
+    share: float = param(1.0, unit="relative", low=0.0, doc="Relative share of consumers.")
+    adoption_growth: float = param(0.0, unit="share per year", low=-0.9,
+                                   doc="Yearly growth of online shopping trips.",
+                                   source="SPEC: Brazil x4 in a year; +30% emerging vs +15% "
+                                          "mature")
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """A reported figure the scenario is compared with in its output."""
+
+    label: str = param("", unit="-", doc="What the source reports.")
+    metric: str = param("gmv_share", unit="-", doc="Column of the platform table.")
+    platform: str = param("", unit="-", doc="Platform measured.")
+    measure: str = param("final", unit="-", choices=TARGET_MEASURES,
+                         doc="growth = last/first, change = last/first - 1, final = last "
+                             "value, mean = mean, peak_change = max/first - 1.")
+    start: int = param(1, unit="day", low=1, doc="First day of the window.")
+    end: int = param(0, unit="day", low=0, doc="Last day of the window (0 = end of run).")
+    low: float = param(float("-inf"), unit="-", doc="Lowest value counted as a match.")
+    high: float = param(float("inf"), unit="-", doc="Highest value counted as a match.")
+    reported: str = param("", unit="-", doc="The figure as the source reports it.")
 
 
 @dataclass(frozen=True)
@@ -215,8 +288,12 @@ class MarketConfig:
         unit="-", doc="Product categories.")
     consumers: ConsumerConfig = dataclasses.field(default_factory=ConsumerConfig)
     sellers: SellerConfig = dataclasses.field(default_factory=SellerConfig)
+    regions: list[RegionConfig] = param([{"name": "home"}], unit="-",
+                                        doc="Regions consumers live in.")
     platforms: list[PlatformConfig] = param([], unit="-", doc="Platforms in the market.")
     events: list[EventConfig] = param([], unit="-", doc="Scheduled shocks.")
+    targets: list[TargetConfig] = param([], unit="-",
+                                        doc="Reported figures to compare the run with.")
 
     def validate(self, prefix: str = "") -> None:
         """Cross-field checks: names unique, events refer to existing platforms."""
@@ -228,14 +305,23 @@ class MarketConfig:
         categories = [c.name for c in self.categories]
         if not categories:
             raise ConfigError("categories = []: at least one category is required")
-        unknown = set(self.sellers.kind_shares) - set(SELLER_KINDS)
+        unknown = set(self.sellers.kind_shares) - set(THIRD_PARTY_KINDS)
         if unknown:
             bad = sorted(unknown)[0]
             raise ConfigError(f"sellers.kind_shares.{bad} = {self.sellers.kind_shares[bad]!r}: "
-                              f"unknown seller kind; allowed kinds are {', '.join(SELLER_KINDS)}")
+                              f"unknown seller kind; allowed kinds are {', '.join(THIRD_PARTY_KINDS)}")
         if sum(self.sellers.kind_shares.values()) <= 0:
             raise ConfigError(f"sellers.kind_shares = {self.sellers.kind_shares!r}: "
                               "shares must add up to more than 0")
+        regions = [r.name for r in self.regions]
+        for p in self.platforms:
+            if p.region and p.region not in regions:
+                raise ConfigError(f"platforms.{p.name}.region = {p.region!r}: allowed regions "
+                                  f"are {', '.join(regions)} (or '' for all)")
+        for i, target in enumerate(self.targets):
+            if target.platform not in names:
+                raise ConfigError(f"targets[{i}].platform = {target.platform!r}: "
+                                  f"allowed platforms are {', '.join(names)}")
         tiers = [(f"platforms.{p.name}.fee_tiers", t) for p in self.platforms for t in p.fee_tiers]
         for i, event in enumerate(self.events):
             if event.platform not in names:

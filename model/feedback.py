@@ -19,11 +19,15 @@ SALES_MEMORY = 0.1       # weight of today's units in the organic sales score
 
 
 def update_habit(consumers: ConsumerArrays, visitors: np.ndarray, platforms: np.ndarray,
-                 gain: float, decay: float, day: int) -> None:
-    """Habit decays for everyone and grows towards 1 for today's visitors."""
+                 gain: np.ndarray, decay: float, day: int) -> None:
+    """Habit decays for everyone and grows towards 1 for today's visitors.
+
+    ``gain`` is per platform (platforms differ in loyalty).
+    """
     consumers.habit *= np.float32(1.0 - decay)
     h = consumers.habit[visitors, platforms]
-    consumers.habit[visitors, platforms] = h + np.float32(gain) * (1 - h)
+    step = np.minimum(gain[platforms], 1.0).astype(np.float32)
+    consumers.habit[visitors, platforms] = h + step * (1 - h)
     consumers.last_visit[visitors, platforms] = day
 
 

@@ -31,6 +31,8 @@ FLOWS = (
     "marketing",           # platform -> outside (advertising for awareness)
     "fixed_costs",         # platform -> outside
     "seller_capital",      # outside -> sellers: starting cash of entrants, by platform joined
+    "first_party_margin",  # platform's own product lines -> platform (1P retail result)
+    "new_product_orders",  # orders of products under 12 months old (count)
     "orders",              # count
     "clicks",              # paid clicks (count)
 )
@@ -71,4 +73,5 @@ class Ledger:
     def platform_profit(flows: dict[str, np.ndarray]) -> np.ndarray:
         """Platform income minus its own costs."""
         return (Ledger.platform_fees(flows) + flows["ad_spend"] - flows["subsidies"]
+                + flows["first_party_margin"]
                 - flows["platform_logistics"] - flows["marketing"] - flows["fixed_costs"])

@@ -19,7 +19,7 @@ from mesa import Model
 from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
-from model import feedback, network, shopping
+from model import feedback, network, products, shopping
 from model.config import MarketConfig, load_scenario
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
@@ -68,7 +68,11 @@ class MarketModel(Model):
         self.platforms = [Platform(self, i, pc) for i, pc in enumerate(cfg.platforms)]
         self.platform_by_name = {p.name: p for p in self.platforms}
 
-        self.consumers = ConsumerArrays.draw(cfg.consumers, n_platforms, self.rng)
+        self.region_names = [r.name for r in cfg.regions]
+        self.serves = np.array([[p.region in ("", r) for p in cfg.platforms]
+                                for r in self.region_names])  # (regions, platforms)
+        self.consumers = ConsumerArrays.draw(
+            cfg.consumers, n_platforms, np.array([r.share for r in cfg.regions]), self.rng)
         for platform in self.platforms:
             if platform.launched:
                 self._make_aware(platform.index, platform.config.initial_awareness)
@@ -143,13 +147,17 @@ class MarketModel(Model):
         return self.review.fake_review_propensity(sellers)
 
     def _make_aware(self, p: int, share: float) -> None:
-        self.consumers.aware[self.rng.random(len(self.consumers)) < share, p] = True
+        """A ``share`` of the consumers in the regions ``p`` serves hear of it."""
+        served = self.serves[self.consumers.region, p]
+        self.consumers.aware[served & (self.rng.random(len(self.consumers)) < share), p] = True
 
     def launch_platform(self, platform: Platform) -> None:
         """Open a platform: consumers hear of it and it recruits its first sellers."""
         platform.launched = True
         self._make_aware(platform.index, platform.config.initial_awareness)
         recruited = self.review.recruit(platform.index, platform.config.initial_sellers)
+        products.add_first_party_lines(self, platform.index,
+                                       platform.config.first_party_products)
         self.log_event(f"{platform.name} launched; {recruited} sellers recruited")
         refresh_slates(self)
 
@@ -160,17 +168,22 @@ class MarketModel(Model):
         cfg = self.config.consumers
         self._outside_marketing()
         lift = max([p.promotion_lift for p in self.platforms if p.in_promotion(day)], default=1.0)
-        shoppers = shopping.draw_shoppers(self.consumers.shopping_rate, self.rng, lift)
+        adoption = np.array([(1 + r.adoption_growth) ** (day / 365) for r in self.config.regions])
+        rate = self.consumers.shopping_rate * adoption[self.consumers.region]
+        shoppers = shopping.draw_shoppers(rate, self.rng, lift)
         categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
         choice = self._choose_platforms(shoppers, categories)
         visiting = choice >= 0
-        visitors, platforms, visit_categories = (shoppers[visiting], choice[visiting],
-                                                 categories[visiting])
+        feed = self._feed_sessions()
+        visitors = np.concatenate([shoppers[visiting], feed[0]])
+        platforms = np.concatenate([choice[visiting], feed[1]])
+        visit_categories = np.concatenate([categories[visiting], feed[2]])
         np.add.at(self.arrivals, (platforms, visit_categories), 1.0)
         refresh_slates(self)
         buyers, bought_on, units_today = serve_shoppers(self, visitors, platforms,
                                                         visit_categories)
-        feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain,
+        loyalty = np.array([p.config.loyalty for p in self.platforms])
+        feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain * loyalty,
                               cfg.habit_decay, day)
         feedback.spread_word_of_mouth(self.consumers, *self.contacts, buyers, bought_on,
                                       cfg.word_of_mouth, self.rng)
@@ -188,7 +201,7 @@ class MarketModel(Model):
         bonus = np.array([PROMOTION_BONUS if p.in_promotion(self.day) else 0.0
                           for p in self.platforms])
         coupon = np.array([p.coupon_now for p in self.platforms])
-        aware = c.aware[shoppers] & launched[None, :]
+        aware = c.aware[shoppers] & launched[None, :] & self.serves[c.region[shoppers]]
         if not cfg.multi_homing:
             aware &= shopping.single_home_mask(c.habit[shoppers])
         utility = shopping.platform_utilities(
@@ -202,14 +215,40 @@ class MarketModel(Model):
         outside = cfg.outside_option - c.price_sensitivity[shoppers]
         return shopping.logit_choice(utility, outside, self.rng)
 
+    def _feed_sessions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Content platforms: consumers scrolling the feed, some of whom buy on impulse.
+
+        Returns (consumers, platform, category) of today's impulse visits.
+        """
+        consumers, platforms, categories = [], [], []
+        c = self.consumers
+        for platform in self.platforms:
+            cfg = platform.config
+            if not platform.launched or cfg.feed_audience <= 0 or cfg.impulse_rate <= 0:
+                continue
+            p = platform.index
+            chance = cfg.feed_audience * cfg.impulse_rate
+            served = c.aware[:, p] & self.serves[c.region, p]
+            who = np.flatnonzero(served & (self.rng.random(len(c)) < chance))
+            consumers.append(who)
+            platforms.append(np.full(len(who), p, dtype=np.int64))
+            categories.append(shopping.draw_categories(len(who), self.category_weight,
+                                                       self.rng))
+        if not consumers:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        return (np.concatenate(consumers), np.concatenate(platforms),
+                np.concatenate(categories))
+
     def _outside_marketing(self) -> None:
         """Platforms buy outside advertising: reached consumers become aware."""
         n = len(self.consumers)
         for platform in self.platforms:
             spend = platform.marketing_spend
-            if not platform.launched or spend <= 0:
+            if not platform.launched or spend <= 0 or not platform.funded:
                 continue
             reached = self.rng.integers(0, n, size=int(spend / platform.config.reach_cost))
+            reached = reached[self.serves[self.consumers.region[reached], platform.index]]
             self.consumers.aware[reached, platform.index] = True
             self.platform_cash[platform.index] -= spend
             self.ledger.add("marketing", platform.index, spend)

@@ -23,6 +23,7 @@ PLATFORM_METRICS = (
     "avg_cpc",              # USD per paid click
     "price_index",          # mean slate price / category reference price
     "delivery_days",
+    "new_product_share",    # share of orders for products under 12 months old
     "consumer_surplus",     # USD, money-metric utility over the outside option
     "profit",               # USD
     "cash",                 # USD
@@ -77,6 +78,8 @@ class Recorder:
         v["avg_cpc"][row] = np.divide(flows["ad_spend"], clicks, out=np.full_like(gmv, np.nan),
                                       where=clicks > 0)
         v["profit"][row] = Ledger.platform_profit(flows)
+        v["new_product_share"][row] = np.divide(flows["new_product_orders"], flows["orders"],
+                                                out=np.zeros_like(gmv), where=flows["orders"] > 0)
         for name, values in state.items():
             v[name][row] = values
         self.kind_profit[row] = kind_profit

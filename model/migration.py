@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.seller import SellerArrays
+from agents.seller import INDEPENDENT, SellerArrays
 
 HORIZON_REVIEWS = 12  # reviews over which a new store must pay back its onboarding cost
 GRACE_DAYS = 28      # a new store is given this long before it may be closed for losses
@@ -96,12 +96,12 @@ def expected_profit(own: np.ndarray, listed: np.ndarray, peers: np.ndarray,
 
 
 def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarray,
-                      eligible: np.ndarray, onboarding_cost: float, inertia: float,
+                      eligible: np.ndarray, onboarding_cost: np.ndarray, inertia: float,
                       day: int, rng: np.random.Generator) -> tuple[Moves, np.ndarray]:
     """Decide closes, opens and switches for sellers ``idx``; apply them to ``listed``.
 
-    ``expected`` and ``eligible`` are (len(idx) x platforms). Returns the moves and the
-    indices of newly opened stores as (seller, platform) rows.
+    ``expected`` and ``eligible`` are (len(idx) x platforms); ``onboarding_cost`` is per
+    platform. Returns the moves and the newly opened stores as (seller, platform) rows.
     """
     moves = Moves()
     listed = sellers.listed[idx]
@@ -119,13 +119,13 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     candidate = np.where(eligible & ~listed, expected, -np.inf)
     best = candidate.argmax(axis=1)
     best_value = candidate[np.arange(len(idx)), best]
-    pays = searching & (best_value * HORIZON_REVIEWS > onboarding_cost)
+    pays = searching & (best_value * HORIZON_REVIEWS > onboarding_cost[best])
 
     opens = pays & (count < sellers.capacity[idx])
     worst = np.argmin(np.where(keep, expected, np.inf), axis=1)
     worst_value = expected[np.arange(len(idx)), worst]
     switch = (pays & ~opens & (count > 0)
-              & ((best_value - worst_value) * HORIZON_REVIEWS > onboarding_cost))
+              & ((best_value - worst_value) * HORIZON_REVIEWS > onboarding_cost[best]))
 
     rows = np.flatnonzero(switch)
     keep[rows, worst[rows]] = False
@@ -167,7 +167,9 @@ def dissatisfied(sellers: SellerArrays, idx: np.ndarray) -> np.ndarray:
 def exits(sellers: SellerArrays, exit_cash: float) -> np.ndarray:
     """Sellers whose cash has run out, or who have no store left: they leave the market."""
     n = sellers.count
-    gone = sellers.alive[:n] & ((sellers.cash[:n] < exit_cash) | ~sellers.listed[:n].any(1))
+    independent = sellers.owner[:n] == INDEPENDENT
+    broke_or_idle = (sellers.cash[:n] < exit_cash) | ~sellers.listed[:n].any(1)
+    gone = sellers.alive[:n] & independent & broke_or_idle
     return np.flatnonzero(gone)
 
 

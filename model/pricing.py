@@ -47,3 +47,28 @@ def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share
     conversion = np.minimum((units + DEFAULT_CONVERSION * 20) / (clicks + 20), 0.5)
     return np.maximum(bid_share * conversion * margin, 0.0)
 
+
+
+FLOOR_MARGIN = 1.02  # a supplier will not go below cost plus 2%
+
+
+def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: np.ndarray,
+                          listed: np.ndarray, squeeze: float) -> np.ndarray:
+    """Managed model: the platform sets retail prices from supply prices and pushes them
+    down: each review it asks every supplier in a category to beat the lowest current
+    offer by ``squeeze``; suppliers go as low as their cost floor allows.
+
+    ``offers`` are the suppliers' own desired retail-equivalent prices; ``cost_floor`` the
+    lowest retail-equivalent price each can accept.
+
+    >>> managed_retail_prices(np.array([10.0, 12.0]), np.array([6.0, 11.5]),
+    ...                       np.array([0, 0]), np.array([True, True]), 0.05).round(2).tolist()
+    [9.5, 11.73]
+    """
+    result = offers.copy()
+    for c in np.unique(category[listed]):
+        members = listed & (category == c)
+        asked = offers[members].min() * (1.0 - squeeze)
+        result[members] = np.maximum(np.minimum(offers[members], asked),
+                                     cost_floor[members] * FLOOR_MARGIN)
+    return result

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller
-from model import fees, migration, network, pricing
+from model import fees, migration, network, pricing, products
 from model.migration import ENTRY, EXIT, NONE
 
 if TYPE_CHECKING:
@@ -57,6 +57,10 @@ class SellerReview:
         s.listed_since[idx] = -365  # established stores
         self.peer_source, self.peer_target = network.seller_peer_edges(
             n, self.config.network_degree, model.rng)
+        for platform in model.platforms:
+            if platform.launched:
+                products.add_first_party_lines(model, platform.index,
+                                               platform.config.first_party_products)
 
     def _link_newcomers(self, idx: np.ndarray) -> None:
         """New sellers hear from ``network_degree`` random established sellers."""
@@ -79,43 +83,66 @@ class SellerReview:
         model, s = self.model, self.model.sellers
         active = s.active
         spare = active[s.listed[active].sum(axis=1) < s.capacity[active]]
-        spare = spare[~s.listed[spare, p]]
+        spare = spare[~s.listed[spare, p] & self.eligible()[spare, p]]
         chosen = spare[model.rng.random(len(spare)) < share]
         main = np.argmax(s.listed[chosen], axis=1)
-        self._open_stores(chosen, np.full(len(chosen), p))
+        self._open_stores(chosen, np.full(len(chosen), p, dtype=np.int64))
         model.record_moves("recruited", chosen, main, p)
         self.reprice(chosen)
         return len(chosen)
 
+    def onboarding_costs(self) -> np.ndarray:
+        """Cost of opening a store on each platform (entry thresholds differ)."""
+        factor = np.array([p.config.onboarding_factor for p in self.model.platforms])
+        return self.config.onboarding_cost * factor
+
     def _open_stores(self, sellers: np.ndarray, platforms: np.ndarray) -> None:
+        """Open stores (paying onboarding); a store in a listing group opens on every
+        platform of the group at once: list once, sell everywhere."""
         model, s = self.model, self.model.sellers
+        cost = self.onboarding_costs()[platforms]
+        s.cash[sellers] -= cost
+        model.ledger.add("store_costs", platforms, cost)
+        sellers, platforms = self._with_listing_groups(sellers, platforms)
         s.listed[sellers, platforms] = True
         s.listed_since[sellers, platforms] = model.day
         s.price[sellers, platforms] = 0.0
         s.sales_score[sellers, platforms] = 0.0
         s.rating[sellers, platforms] = 0.5
         s.losing[sellers, platforms] = 0
-        cost = self.config.onboarding_cost
-        s.cash[sellers] -= cost
-        model.ledger.add("store_costs", platforms, np.full(len(sellers), cost))
+
+    def _with_listing_groups(self, sellers: np.ndarray, platforms: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray]:
+        groups = [p.config.listing_group for p in self.model.platforms]
+        extra_sellers, extra_platforms = [sellers], [platforms]
+        for q, group in enumerate(groups):
+            if not group:
+                continue
+            same = np.array([g == group for g in groups])
+            joined = same[platforms] & (platforms != q) & self.model.platforms[q].launched
+            extra_sellers.append(sellers[joined])
+            extra_platforms.append(np.full(int(joined.sum()), q, dtype=np.int64))
+        return np.concatenate(extra_sellers), np.concatenate(extra_platforms)
 
     # ------------------------------------------------------------------ review
     def run(self) -> None:
         """The weekly review: bankruptcies, portfolio moves, entry, repricing."""
         model, s = self.model, self.model.sellers
         self._exit(migration.exits(s, self.config.exit_cash), "bankrupt")
-        active = s.active
+        active = s.independent
         expected = self.expected_profit()[active]
-        launched = np.array([p.launched for p in model.platforms])
-        eligible = np.broadcast_to(launched, expected.shape)
         moves, opened = migration.review_portfolios(
-            s, active, expected, eligible, self.config.onboarding_cost,
+            s, active, expected, self.eligible()[active], self.onboarding_costs(),
             self.config.review_inertia, model.day, model.rng)
         self._open_stores(opened[:, 0], opened[:, 1])
         for seller, source, target, move in _grouped(moves):
             model.record_moves(move, seller, source, target)
         self._exit(migration.exits(s, self.config.exit_cash), "left")
         self._enter(expected_mean=self.expected_profit())
+        products.refresh_products(model, s.independent, self.config.product_refresh_rate)
+        for platform in model.platforms:
+            if platform.launched and platform.config.test_and_scale:
+                products.test_and_scale(model, platform.index)
         self.reprice()
         s.units[:] = 0.0
         s.profit[:] = 0.0
@@ -138,7 +165,7 @@ class SellerReview:
     def _enter(self, expected_mean: np.ndarray) -> None:
         """New sellers enter where stores make money, on the best platform for them."""
         model, s = self.model, self.model.sellers
-        active = s.active
+        active = s.independent
         stores = s.listed[active]
         profitable = (expected_mean[active][stores] > 0).mean() if stores.any() else 0.0
         n_new = migration.entrants(len(active), profitable, self.config.entry_rate, model.rng)
@@ -146,8 +173,7 @@ class SellerReview:
             return
         idx = self._create(n_new)
         self._link_newcomers(idx)
-        launched = np.array([p.launched for p in model.platforms])
-        estimate = np.where(launched[None, :], self.expected_profit()[idx], -np.inf)
+        estimate = np.where(self.eligible()[idx], self.expected_profit()[idx], -np.inf)
         best = estimate.argmax(axis=1)
         joins = estimate[np.arange(n_new), best] > 0
         model.ledger.add("seller_capital", best[joins], s.cash[idx[joins]])
@@ -159,12 +185,35 @@ class SellerReview:
             model.seller_agents.pop(int(i)).remove()
 
     # --------------------------------------------------------------- estimates
-    def marginal_cost(self) -> np.ndarray:
-        """(sellers x platforms) cost of one more unit: goods plus fulfilment or shipping."""
+    def eligible(self) -> np.ndarray:
+        """(sellers x platforms) where a seller may open a store: the platform is open and,
+        if it recruits above a threshold, the seller sells enough elsewhere."""
         model, s, n = self.model, self.model.sellers, self.model.sellers.count
-        ship = self.config.own_shipping_cost * model.reference_price[s.category[:n]]
-        per_platform = [np.full(n, p.fulfilment_fee) if p.config.fulfilment else ship
-                        for p in model.platforms]
+        launched = np.array([p.launched for p in model.platforms])
+        threshold = np.array([p.config.recruit_min_units for p in model.platforms])
+        total = s.units[:n].sum(axis=1, keepdims=True)
+        elsewhere = total - s.units[:n]
+        return launched[None, :] & (elsewhere >= threshold[None, :])
+
+    def own_shipping_cost(self, sellers: np.ndarray) -> np.ndarray:
+        """USD per unit a seller pays carriers itself; better logistics, lower cost."""
+        s = self.model.sellers
+        reference = self.model.reference_price[s.category[sellers]]
+        return self.config.own_shipping_cost * reference * (1.5 - s.logistics[sellers])
+
+    def marginal_cost(self) -> np.ndarray:
+        """(sellers x platforms) cost of one more unit: goods plus fulfilment fee or own
+        shipping (nothing more on a managed platform, which ships itself)."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        ship = self.own_shipping_cost(np.arange(n))
+        per_platform = []
+        for p in model.platforms:
+            if p.config.business_model == "managed":
+                per_platform.append(np.zeros(n))
+            elif p.config.fulfilment:
+                per_platform.append(np.full(n, p.fulfilment_fee))
+            else:
+                per_platform.append(ship)
         return s.unit_cost[:n, None] + np.column_stack(per_platform)
 
     def referral_rates(self, prices: np.ndarray) -> np.ndarray:
@@ -226,9 +275,15 @@ class SellerReview:
         current = np.where(s.price[:n] > 0, s.price[:n], cost)
         rate = self.referral_rates(current)
         target = pricing.target_price(cost, rate, share, alpha, reference)
-        misjudged = model.rng.lognormal(0.0, 0.05, size=n) ** (1.0 - s.skill[:n])
+        misjudged = model.rng.lognormal(0.0, 0.05, size=n) ** (1.0 - s.channel[:n])
         target *= misjudged[:, None]
         new_price = pricing.adjust_prices(s.price[:n], target, self.config.price_adjustment)
+        for platform in model.platforms:
+            if platform.config.business_model == "managed":
+                p = platform.index
+                new_price[:, p] = pricing.managed_retail_prices(
+                    new_price[:, p], cost[:, p] / (1 - rate[:, p]), category, stores[:, p],
+                    platform.config.supply_squeeze)
         s.price[:n] = np.where(stores, new_price, s.price[:n])
         margin = new_price * (1 - rate) - cost
         bids = pricing.ad_bids(margin, s.units[:n], s.clicks[:n], self.config.ad_bid_share)

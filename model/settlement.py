@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.seller import SellerArrays
+from agents.seller import INDEPENDENT, SellerArrays
 from model.ledger import Ledger
 
 
@@ -30,6 +30,7 @@ class Sales:
     fulfilment_fee: np.ndarray  # USD, platform-fulfilled orders
     shipping_cost: np.ndarray  # USD, self-shipped orders (paid to carriers)
     platform_logistics: np.ndarray  # USD, platform's own cost of fulfilling
+    new_product: np.ndarray    # bool: the product is under 12 months old
 
 
 def settle_sales(sales: Sales, sellers: SellerArrays, platform_cash: np.ndarray,
@@ -55,6 +56,7 @@ def settle_sales(sales: Sales, sellers: SellerArrays, platform_cash: np.ndarray,
     ledger.add("platform_logistics", p, sales.platform_logistics)
     ledger.add("cost_of_goods", p, goods)
     ledger.add("orders", p, 1.0)
+    ledger.add("new_product_orders", p, sales.new_product.astype(float))
 
 
 def charge_clicks(seller: np.ndarray, platform: int, clicks: np.ndarray, cpc: np.ndarray,
@@ -69,10 +71,41 @@ def charge_clicks(seller: np.ndarray, platform: int, clicks: np.ndarray, cpc: np
     ledger.add("clicks", platform, clicks.sum())
 
 
-def charge_store_costs(sellers: SellerArrays, daily_cost: float, ledger: Ledger) -> None:
-    """Each open store costs its seller ``daily_cost`` a day (staff, tools, stock-keeping)."""
+def store_running_cost(stores: np.ndarray, daily_cost: float, overhead_growth: float
+                       ) -> np.ndarray:
+    """Daily cost of each seller's stores: ``daily_cost * stores ** (1 + overhead_growth)``.
+
+    Management cost grows faster than size: the "small and beautiful" seller with one store
+    pays ``daily_cost``, the "big and comprehensive" one with four pays more than 4x.
+
+    >>> store_running_cost(np.array([1, 4]), 1.0, 0.5).tolist()
+    [1.0, 8.0]
+    """
+    return daily_cost * stores.astype(float) ** (1.0 + overhead_growth)
+
+
+def charge_store_costs(sellers: SellerArrays, daily_cost: float, overhead_growth: float,
+                       ledger: Ledger) -> None:
+    """Independent sellers pay the daily running cost of their stores, split per store."""
     n = sellers.count
-    listed = sellers.listed[:n] & sellers.alive[:n, None]
-    sellers.cash[:n] -= daily_cost * listed.sum(axis=1)
-    sellers.profit[:n] -= daily_cost * listed
-    ledger.add("store_costs", np.arange(listed.shape[1]), daily_cost * listed.sum(axis=0))
+    independent = sellers.owner[:n] == INDEPENDENT
+    listed = sellers.listed[:n] & (sellers.alive[:n] & independent)[:, None]
+    stores = listed.sum(axis=1)
+    total = store_running_cost(stores, daily_cost, overhead_growth)
+    per_store = np.divide(total, stores, out=np.zeros(n), where=stores > 0)[:, None] * listed
+    sellers.cash[:n] -= total
+    sellers.profit[:n] -= per_store
+    ledger.add("store_costs", np.arange(listed.shape[1]), per_store.sum(axis=0))
+
+
+def consolidate_first_party(sellers: SellerArrays, platform_cash: np.ndarray, ledger: Ledger
+                            ) -> None:
+    """A platform's own (1P) product lines hand their day's cash to the platform."""
+    n = sellers.count
+    owned = np.flatnonzero(sellers.owner[:n] != INDEPENDENT)
+    if len(owned) == 0:
+        return
+    owner = sellers.owner[owned].astype(np.int64)
+    np.add.at(platform_cash, owner, sellers.cash[owned])
+    ledger.add("first_party_margin", owner, sellers.cash[owned])
+    sellers.cash[owned] = 0.0

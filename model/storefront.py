@@ -11,8 +11,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.seller import SELLER_KINDS
 from model import feedback, fees, shopping, traffic
-from model.settlement import Sales, charge_clicks, charge_store_costs, settle_sales
+from model.settlement import (
+    Sales,
+    charge_clicks,
+    charge_store_costs,
+    consolidate_first_party,
+    settle_sales,
+)
+
+BRAND = SELLER_KINDS.index("brand")
+NEW_PRODUCT_DAYS = 365
 
 if TYPE_CHECKING:
     from model.market import MarketModel
@@ -35,6 +45,9 @@ def refresh_slates(model: MarketModel) -> None:
             continue
         for c in range(len(model.category_names)):
             candidates = np.flatnonzero(stores[:, p] & (category == c))
+            if cfg.business_model == "managed" and len(candidates):
+                candidates = traffic.within_supply_tolerance(
+                    candidates, s.price[candidates, p], cfg.price_tolerance)
             model.listings[p, c] = len(candidates)
             if len(candidates) == 0:
                 continue
@@ -44,8 +57,13 @@ def refresh_slates(model: MarketModel) -> None:
                 quality=s.quality[candidates], age_days=model.day - s.listed_since[candidates, p],
                 stickiness=cfg.organic_stickiness, new_seller_boost=cfg.new_seller_boost,
                 rng=model.rng)
+            scores += cfg.brand_boost * (s.kind[candidates] == BRAND)
+            if cfg.price_parity:
+                scores -= traffic.parity_penalty(s.price[candidates], s.listed[candidates], p)
+            bids = s.ad_bid[candidates, p] * (platform.promotion_lift
+                                              if platform.in_promotion(model.day) else 1.0)
             slate = traffic.build_slate(
-                candidates, scores, s.ad_bid[candidates, p], s.rating[candidates, p] + 0.1,
+                candidates, scores, bids, s.rating[candidates, p] + 0.1,
                 cfg.slate_size, cfg.ad_slots, cfg.ad_reserve_cpc)
             model.slates[(p, c)] = slate
             attention = traffic.position_ctr(len(slate.sellers))
@@ -96,7 +114,9 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     np.add.at(units, (seller, bought_on), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng)
     _charge_ads(model, platforms, categories)
-    charge_store_costs(s, model.config.sellers.store_cost, model.ledger)
+    charge_store_costs(s, model.config.sellers.store_cost, model.config.sellers.overhead_growth,
+                       model.ledger)
+    consolidate_first_party(s, model.platform_cash, model.ledger)
     return visitors[rows], bought_on, units
 
 
@@ -104,15 +124,18 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
                  category: np.ndarray, price: np.ndarray) -> Sales:
     """Fees, coupons and logistics costs of each sale, by its platform's live terms."""
     n = len(seller)
+    s = model.sellers
     rate, fulfilment, shipping, logistics, coupon = (np.zeros(n) for _ in range(5))
-    own_shipping = model.config.sellers.own_shipping_cost * model.reference_price[category]
+    own_shipping = model.review.own_shipping_cost(seller)
     for pl in model.platforms:
         on = platform == pl.index
         if not on.any():
             continue
         rate[on] = fees.referral_rates(price[on], category[on], pl.referral_fee, pl.fee_tiers,
                                        model.category_names)
-        if pl.config.fulfilment:
+        if pl.config.business_model == "managed":
+            logistics[on] = pl.unit_logistics_cost   # the platform ships; sellers pay nothing
+        elif pl.config.fulfilment:
             fulfilment[on] = pl.fulfilment_fee
             logistics[on] = pl.unit_logistics_cost
         else:
@@ -121,9 +144,13 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
         budget_share = min(1.0, pl.subsidy_left / wanted.sum()) if wanted.sum() > 0 else 0.0
         coupon[on] = wanted * budget_share
         pl.subsidy_left -= coupon[on].sum()
+    owned = s.owner[seller] != -1
+    rate[owned] = 0.0          # a platform's own line pays no referral fee to itself
+    fulfilment[owned] = 0.0
+    young = model.day - s.product_since[seller] < NEW_PRODUCT_DAYS
     return Sales(seller=seller, platform=platform, category=category, price=price,
                  coupon=coupon, referral_rate=rate, fulfilment_fee=fulfilment,
-                 shipping_cost=shipping, platform_logistics=logistics)
+                 shipping_cost=shipping, platform_logistics=logistics, new_product=young)
 
 
 def _charge_ads(model: MarketModel, platforms: np.ndarray, categories: np.ndarray) -> None:

@@ -78,3 +78,29 @@ def build_slate(candidates: np.ndarray, scores: np.ndarray, bids: np.ndarray,
     cpc = np.zeros(len(order))
     cpc[: len(winners)] = prices
     return Slate(sellers=candidates[order], sponsored=sponsored, cpc=cpc)
+
+
+PARITY_PENALTY = 3.0
+PARITY_SLACK = 0.01
+
+
+def within_supply_tolerance(candidates: np.ndarray, prices: np.ndarray, tolerance: float
+                            ) -> np.ndarray:
+    """Managed model's reverse auction: only offers within ``tolerance`` of the lowest are
+    shown (retail prices are proportional to supply prices within a category)."""
+    return candidates[prices <= prices.min() * (1.0 + tolerance)]
+
+
+def parity_penalty(prices: np.ndarray, listed: np.ndarray, platform: int) -> np.ndarray:
+    """Price-parity policy: rank penalty for listings priced higher here than the same
+    seller's price on another platform.
+
+    >>> parity_penalty(np.array([[10.0, 8.0], [10.0, 12.0]]),
+    ...                np.array([[True, True], [True, True]]), 0).tolist()
+    [3.0, 0.0]
+    """
+    elsewhere = np.where(listed, prices, np.inf)
+    elsewhere[:, platform] = np.inf
+    cheapest_elsewhere = elsewhere.min(axis=1)
+    return np.where(prices[:, platform] > cheapest_elsewhere * (1 + PARITY_SLACK),
+                    PARITY_PENALTY, 0.0)

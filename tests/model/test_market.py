@@ -97,7 +97,7 @@ def test_outputs_cover_every_metric_and_day(small_config):
     assert (frame.take_rate.between(0, 1)).all()
     assert (day.sellers > 0).all() and (day.active_consumers > 0).all()
     kinds = model.seller_profit_frame()
-    assert set(kinds.kind) == {"factory", "trader", "brand", "big_seller"}
+    assert set(kinds.kind) == {"factory", "trader", "brand", "big_seller", "first_party"}
     sellers = model.seller_frame()
     assert (sellers.price > sellers.unit_cost).mean() > 0.9
 

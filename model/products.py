@@ -1,0 +1,102 @@
+"""Products: new-product introduction, platforms' own (1P) lines, and test-and-scale.
+
+* Sellers refresh their product now and then; how good the new product is depends on
+  their product-selection competence. In the sources ~40% of Chinese sellers' sales come
+  from products under 12 months old.
+* A retail (1P) platform sells its own product lines: seller rows owned by the platform,
+  whose results are the platform's.
+* Fast fashion's small-batch test-and-scale: every review the platform launches test
+  products in small batches (at a higher unit cost); after a test window those that sell
+  are scaled up (unit cost falls), the rest are dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller
+
+if TYPE_CHECKING:
+    from model.market import MarketModel
+
+FIRST_PARTY = SELLER_KINDS.index("first_party")
+TEST_BATCH_COST = 1.25     # small batches cost more per unit
+SCALED_COST = 0.8          # scaling a hit lowers its unit cost
+TEST_WINDOW_DAYS = 14
+HIT_UNITS_PER_DAY = 0.3    # smoothed daily sales that make a test product a hit
+TESTS_PER_CATEGORY = 2
+
+
+def new_product_quality(selection: np.ndarray, base_quality: np.ndarray,
+                        rng: np.random.Generator) -> np.ndarray:
+    """Quality of a newly launched product: better selection skill, better odds.
+
+    >>> q = new_product_quality(np.array([0.9] * 1000), np.full(1000, 0.5),
+    ...                         np.random.default_rng(0))
+    >>> bool(q.mean() > 0.5)
+    True
+    """
+    draw = base_quality * rng.lognormal(0.0, 0.2, len(selection)) + 0.3 * (selection - 0.5)
+    return np.clip(draw, 0.05, 1.0)
+
+
+def refresh_products(model: MarketModel, sellers: np.ndarray, rate: float) -> int:
+    """A share ``rate`` of ``sellers`` launch a new product; returns how many did."""
+    s, rng = model.sellers, model.rng
+    launching = sellers[rng.random(len(sellers)) < rate]
+    base = np.array([KIND_PROFILES[k]["quality"] for k in SELLER_KINDS])[s.kind[launching]]
+    s.quality[launching] = new_product_quality(s.selection[launching], base, rng)
+    s.product_since[launching] = model.day
+    s.rating[launching] = 0.5 + 0.5 * (s.rating[launching] - 0.5)  # reviews start over
+    s.sales_score[launching] *= 0.5
+    return len(launching)
+
+
+def add_first_party_lines(model: MarketModel, p: int, per_category: int,
+                          unit_cost_factor: float = 1.0) -> np.ndarray:
+    """Create ``per_category`` own product lines of platform ``p`` in every category."""
+    s, rng = model.sellers, model.rng
+    n_categories = len(model.category_names)
+    n = per_category * n_categories
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    kinds = np.full(n, FIRST_PARTY)
+    categories = np.repeat(np.arange(n_categories), per_category)
+    idx = s.add(n, kinds, categories, model.reference_price, model.config.sellers, model.day, rng)
+    s.owner[idx] = p
+    s.cash[idx] = 0.0
+    s.unit_cost[idx] *= unit_cost_factor
+    s.product_since[idx] = model.day
+    s.listed[idx, p] = True
+    s.listed_since[idx, p] = model.day
+    for i in idx:
+        model.seller_agents[int(i)] = Seller(model, int(i))
+    return idx
+
+
+def test_and_scale(model: MarketModel, p: int) -> tuple[int, int, int]:
+    """One round of small-batch testing on platform ``p``: judge the tests whose window
+    has passed (scale hits, drop the rest), then launch new tests.
+
+    Returns (launched, scaled, dropped).
+    """
+    s, n, day = model.sellers, model.sellers.count, model.day
+    mine = np.flatnonzero(s.alive[:n] & (s.owner[:n] == p))
+    on_test = mine[(s.unit_cost[mine] > 0) & ~s.scaled[mine]
+                   & (day - s.product_since[mine] >= TEST_WINDOW_DAYS)]
+    hits = on_test[s.sales_score[on_test, p] >= HIT_UNITS_PER_DAY]
+    flops = on_test[s.sales_score[on_test, p] < HIT_UNITS_PER_DAY]
+    s.unit_cost[hits] *= SCALED_COST / TEST_BATCH_COST
+    s.scaled[hits] = True
+    s.alive[flops] = False
+    s.listed[flops] = False
+    for i in flops:
+        agent = model.seller_agents.pop(int(i), None)
+        if agent is not None:
+            agent.remove()
+    launched = add_first_party_lines(model, p, TESTS_PER_CATEGORY, TEST_BATCH_COST)
+    s.quality[launched] = new_product_quality(
+        np.full(len(launched), 0.8), s.quality[launched], model.rng)
+    return len(launched), len(hits), len(flops)
