@@ -308,8 +308,9 @@ class MarketConfig:
         unknown = set(self.sellers.kind_shares) - set(THIRD_PARTY_KINDS)
         if unknown:
             bad = sorted(unknown)[0]
+            allowed = ", ".join(THIRD_PARTY_KINDS)
             raise ConfigError(f"sellers.kind_shares.{bad} = {self.sellers.kind_shares[bad]!r}: "
-                              f"unknown seller kind; allowed kinds are {', '.join(THIRD_PARTY_KINDS)}")
+                              f"unknown seller kind; allowed kinds are {allowed}")
         if sum(self.sellers.kind_shares.values()) <= 0:
             raise ConfigError(f"sellers.kind_shares = {self.sellers.kind_shares!r}: "
                               "shares must add up to more than 0")
