@@ -13,6 +13,7 @@ import pandas as pd
 
 from model.config import MarketConfig, load_scenario
 from model.market import MarketModel
+from model.targets import evaluate
 
 
 def build_model(scenario: str | MarketConfig, params: Mapping[str, Any] | None = None,
@@ -29,7 +30,8 @@ def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int =
     Returns
     -------
     ``platforms`` (one row per day and platform), ``migration`` (seller moves per review,
-    from -> to), ``seller_profit`` (daily profit by seller kind), ``events`` (shocks fired).
+    from -> to), ``seller_profit`` (daily profit by seller kind), ``events`` (shocks fired),
+    ``targets`` (the scenario's reported figures against the run).
     """
     model = build_model(scenario, params, seed)
     model.run(steps if steps is not None else model.config.steps)
@@ -39,11 +41,13 @@ def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int =
 def model_tables(model: MarketModel) -> dict[str, pd.DataFrame]:
     """The output tables of a model that has run."""
     events = pd.DataFrame(model.event_log, columns=["step", "event"])
+    platforms = model.platform_frame()
     return {
-        "platforms": model.platform_frame(),
+        "platforms": platforms,
         "migration": model.migration_frame(),
         "seller_profit": model.seller_profit_frame(),
         "events": events,
+        "targets": evaluate(model.config.targets, platforms),
     }
 
 

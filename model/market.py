@@ -19,6 +19,7 @@ from mesa import Model
 from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
+from agents.seller import INDEPENDENT
 from model import feedback, network, products, shopping
 from model.config import MarketConfig, load_scenario
 from model.events import EVENT_LEAD, ScheduledShock
@@ -262,18 +263,9 @@ class MarketModel(Model):
 
     # ------------------------------------------------------------ slow cadence
     def review_platforms(self) -> None:
-        """Monthly: platforms update logistics costs and charge monthly store fees."""
-        n = self.sellers.count
-        stores = (self.sellers.listed[:n] & self.sellers.alive[:n, None])
+        """Monthly: platforms update their logistics cost from last month's volume."""
         for platform in self.platforms:
             platform.review()
-            fee = platform.config.monthly_fee
-            if fee > 0:
-                payers = np.flatnonzero(stores[:, platform.index])
-                self.sellers.cash[payers] -= fee
-                self.sellers.profit[payers, platform.index] -= fee
-                self.platform_cash[platform.index] += fee * len(payers)
-                self.ledger.add("monthly_fees", platform.index, fee * len(payers))
 
     def _snapshot_wealth(self) -> None:
         s = self.sellers
@@ -285,7 +277,8 @@ class MarketModel(Model):
         flows = self.ledger.close_day()
         for platform, orders in zip(self.platforms, flows["orders"], strict=True):
             platform.daily_orders.append(orders)
-        stores = s.listed[:n] & s.alive[:n, None]
+        third_party = s.alive[:n] & (s.owner[:n] == INDEPENDENT)
+        stores = s.listed[:n] & third_party[:, None]
         multi = stores & (stores.sum(axis=1) > 1)[:, None]
         recent = self.consumers.last_visit > day - ACTIVE_WINDOW_DAYS
         weights = self.category_weight / self.category_weight.sum()

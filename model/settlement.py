@@ -109,3 +109,18 @@ def consolidate_first_party(sellers: SellerArrays, platform_cash: np.ndarray, le
     np.add.at(platform_cash, owner, sellers.cash[owned])
     ledger.add("first_party_margin", owner, sellers.cash[owned])
     sellers.cash[owned] = 0.0
+
+
+DAYS_PER_MONTH = 30
+
+
+def charge_monthly_fees(sellers: SellerArrays, monthly_fee: np.ndarray,
+                        platform_cash: np.ndarray, ledger: Ledger) -> None:
+    """Subscriptions and listing fees (USD per store-month), accrued daily."""
+    n = sellers.count
+    stores = sellers.listed[:n] & (sellers.alive[:n] & (sellers.owner[:n] == INDEPENDENT))[:, None]
+    daily = stores * (monthly_fee / DAYS_PER_MONTH)[None, :]
+    sellers.cash[:n] -= daily.sum(axis=1)
+    sellers.profit[:n] -= daily
+    platform_cash += daily.sum(axis=0)
+    ledger.add("monthly_fees", np.arange(len(monthly_fee)), daily.sum(axis=0))

@@ -16,6 +16,7 @@ from model import feedback, fees, shopping, traffic
 from model.settlement import (
     Sales,
     charge_clicks,
+    charge_monthly_fees,
     charge_store_costs,
     consolidate_first_party,
     settle_sales,
@@ -116,6 +117,8 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     _charge_ads(model, platforms, categories)
     charge_store_costs(s, model.config.sellers.store_cost, model.config.sellers.overhead_growth,
                        model.ledger)
+    monthly = np.array([p.config.monthly_fee for p in model.platforms])
+    charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return visitors[rows], bought_on, units
 
