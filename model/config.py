@@ -196,7 +196,7 @@ class PlatformConfig:
                                  high=1.0, doc="Content model: consumers scrolling the feed.")
     impulse_rate: float = param(0.0, unit="purchase attempts per feed session", low=0.0,
                                 high=1.0, doc="Content model: impulse buying from the feed.")
-    recruit_min_units: float = param(0.0, unit="units per review", low=0.0,
+    recruit_min_units: float = param(0.0, unit="units per week", low=0.0,
                                      doc="Sellers must sell this much elsewhere to be "
                                          "accepted (recruitment threshold).",
                                      source="SPEC: TikTok Shop recruits sellers with >= $2M/yr")

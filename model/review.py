@@ -187,12 +187,13 @@ class SellerReview:
     # --------------------------------------------------------------- estimates
     def eligible(self) -> np.ndarray:
         """(sellers x platforms) where a seller may open a store: the platform is open and,
-        if it recruits above a threshold, the seller sells enough elsewhere."""
+        if it recruits above a threshold, the seller already sells that much a week on
+        other platforms (smoothed daily units x 7)."""
         model, s, n = self.model, self.model.sellers, self.model.sellers.count
         launched = np.array([p.launched for p in model.platforms])
         threshold = np.array([p.config.recruit_min_units for p in model.platforms])
-        total = s.units[:n].sum(axis=1, keepdims=True)
-        elsewhere = total - s.units[:n]
+        weekly = 7.0 * s.sales_score[:n]
+        elsewhere = weekly.sum(axis=1, keepdims=True) - weekly
         return launched[None, :] & (elsewhere >= threshold[None, :])
 
     def own_shipping_cost(self, sellers: np.ndarray) -> np.ndarray:

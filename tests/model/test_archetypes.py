@@ -1,0 +1,238 @@
+"""Each platform archetype shows its defining behaviour, built from shared mechanisms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.seller import SELLER_KINDS
+from model.config import config_from_dict
+from model.market import MarketModel
+
+TRADER = SELLER_KINDS.index("trader")
+FACTORY = SELLER_KINDS.index("factory")
+BRAND = SELLER_KINDS.index("brand")
+
+
+def market(platforms, seed=1, consumers=6000, sellers=250, seller_config=None, **extra):
+    data = {"consumers": {"n_consumers": consumers},
+            "sellers": {"n_sellers": sellers, **(seller_config or {})},
+            "platforms": platforms, **extra}
+    return MarketModel(config_from_dict(data), rng=seed)
+
+
+def stores_on(model, p):
+    s, n = model.sellers, model.sellers.count
+    return np.flatnonzero(s.alive[:n] & s.listed[:n, p])
+
+
+def test_managed_prices_follow_lowest_supply_price_and_squeeze_out_traders():
+    model = market([{"name": "temu", "kind": "managed", "initial_awareness": 0.8,
+                     "initial_sellers": 0.8, "coupon_rate": 0.0}],
+                   seller_config={"kind_shares": {"factory": 0.4, "trader": 0.6}})
+    s = model.sellers
+
+    def gap_to_lowest():
+        """Median offer's distance above the lowest, averaged over categories."""
+        stores = stores_on(model, 0)
+        gaps = []
+        for c in range(len(model.category_names)):
+            prices = s.price[stores[s.category[stores] == c], 0]
+            gaps.append(np.median(prices) / prices.min() - 1)
+        return np.mean(gaps)
+
+    first = stores_on(model, 0)
+    trader_share_before = np.mean(s.kind[first] == TRADER)
+    gap_before = gap_to_lowest()
+    model.run(140)
+    now = stores_on(model, 0)
+    # The reverse auction pulls retail prices onto the lowest supply price ...
+    assert gap_to_lowest() < 0.6 * gap_before
+    # ... and every listing shown is within the platform's tolerance of the lowest.
+    for slate in (sl for (p, _), sl in model.slates.items() if p == 0):
+        prices = s.price[slate.sellers, 0]
+        assert prices.max() <= prices.min() * 1.15 + 1e-9
+    # Traders, whose costs are higher, are squeezed out in favour of factories.
+    assert np.mean(s.kind[now] == TRADER) < trader_share_before - 0.1
+
+
+def test_content_platform_sales_follow_feed_exposure():
+    def orders(audience):
+        model = market([
+            {"name": "incumbent", "kind": "marketplace", "initial_awareness": 0.8,
+             "initial_sellers": 0.7},
+            {"name": "tiktok", "kind": "content", "initial_awareness": 0.5, "initial_sellers": 0.5,
+             "recruit_min_units": 0.0, "feed_audience": audience}], seed=4)
+        model.run(40)
+        frame = model.platform_frame().query("platform == 'tiktok' and step > 20")
+        return frame.orders.sum()
+    none, some, much = orders(0.0), orders(0.2), orders(0.6)
+    assert none < some < much
+    assert much > 2 * none
+
+
+def test_content_platform_recruits_only_sellers_above_its_threshold():
+    model = market([
+        {"name": "incumbent", "kind": "marketplace", "initial_awareness": 0.9, "initial_sellers": 1.0},
+        {"name": "tiktok", "kind": "content", "launch_day": 15, "initial_sellers": 1.0,
+         "recruit_min_units": 3.0}], seed=2)
+    model.run(14)
+    s, n = model.sellers, model.sellers.count
+    big_enough = 7 * s.sales_score[:n, 0] >= 3.0
+    assert 0 < big_enough.sum() < 0.8 * n
+    model.run(1)  # launch: recruitment by threshold
+    recruited = s.listed[:n, 1]
+    assert recruited.any()
+    assert np.all(big_enough[recruited])
+
+
+def test_price_parity_demotes_sellers_priced_lower_elsewhere():
+    def top_share_of_cheaper_elsewhere(parity):
+        model = market([
+            {"name": "incumbent", "kind": "marketplace", "price_parity": parity,
+             "initial_awareness": 0.8, "initial_sellers": 1.0},
+            {"name": "rival", "kind": "low_fee_marketplace", "initial_awareness": 0.5,
+             "initial_sellers": 0.5}], seed=3)
+        model.run(10)
+        s = model.sellers
+        shown = [slate.sellers[:3] for (p, _), slate in model.slates.items() if p == 0]
+        top = np.concatenate(shown)
+        cheaper_elsewhere = s.listed[top, 1] & (s.price[top, 1] * 1.01 < s.price[top, 0])
+        return cheaper_elsewhere.mean()
+    assert top_share_of_cheaper_elsewhere(True) < top_share_of_cheaper_elsewhere(False) - 0.2
+
+
+def test_enforcement_sweep_freezes_funds_and_some_frozen_sellers_go_bankrupt():
+    model = market([{"name": "incumbent", "kind": "incumbent", "initial_awareness": 0.8,
+                     "initial_sellers": 1.0}],
+                   seller_config={"initial_cash": 300.0},
+                   events=[{"day": 10, "kind": "enforcement_sweep", "platform": "incumbent",
+                            "share": 0.6, "duration": 90}])
+    model.run(10)
+    s = model.sellers
+    frozen = np.flatnonzero(s.frozen > 0)
+    assert len(frozen) > 10 and s.frozen.sum() > 0
+    assert np.mean(s.kind[frozen] == BRAND) < np.mean(s.kind[: s.count] == BRAND)
+    model.run(80)
+    bankrupt = model.migration_frame().query("move == 'bankrupt' and step > 10")
+    assert bankrupt.sellers.sum() > 0
+    assert not s.alive[frozen].all()
+
+
+def test_auction_platform_gives_new_sellers_exposure():
+    def young_share(kind):
+        model = market([{"name": "p", "kind": kind, "initial_awareness": 0.9,
+                         "initial_sellers": 1.0}], seed=5,
+                       seller_config={"entry_rate": 0.05})
+        model.run(60)
+        s, day = model.sellers, model.day
+        shown = np.concatenate([sl.sellers for sl in model.slates.values()])
+        return np.mean(day - s.listed_since[shown, 0] < 30)
+    assert young_share("auction") > young_share("marketplace")
+
+
+def test_paid_traffic_platform_sells_slots_and_builds_little_loyalty():
+    model = market([
+        {"name": "ali", "kind": "paid_traffic", "initial_awareness": 0.6, "initial_sellers": 0.8},
+        {"name": "amz", "kind": "marketplace", "initial_awareness": 0.6, "initial_sellers": 0.8}])
+    model.run(30)
+    sponsored = {p: np.mean([sl.sponsored.mean() for (q, _), sl in model.slates.items() if q == p])
+                 for p in (0, 1)}
+    assert sponsored[0] > 1.5 * sponsored[1]
+    habit = model.consumers.habit
+    visited = model.consumers.last_visit > 0
+    assert habit[:, 0][visited[:, 0]].mean() < habit[:, 1][visited[:, 1]].mean()
+
+
+def test_fast_fashion_tests_small_batches_and_scales_the_hits():
+    model = market([{"name": "shein", "kind": "fast_fashion", "initial_awareness": 0.8}],
+                   consumers=8000, sellers=50)
+    model.run(70)
+    s, n = model.sellers, model.sellers.count
+    own = model.sellers.owner[:n] == 0
+    assert s.scaled[:n][own].any(), "some tests became hits"
+    assert (~s.alive[:n] & own).any(), "some tests were dropped"
+    hits = own & s.scaled[:n] & s.alive[:n]
+    on_test = own & ~s.scaled[:n] & s.alive[:n]
+    assert s.unit_cost[:n][hits].mean() < s.unit_cost[:n][on_test].mean()
+    frame = model.platform_frame().query("step > 40")
+    assert frame.new_product_share.mean() > 0.8
+
+
+def test_first_party_retail_results_are_the_platforms():
+    model = market([{"name": "jd", "kind": "retail", "initial_awareness": 0.8}])
+    model.run(20)
+    assert model.ledger.total["first_party_margin"].sum() > 0
+    s, n = model.sellers, model.sellers.count
+    own = s.owner[:n] == 0
+    assert own.sum() == 4 * len(model.category_names)
+    assert np.all(s.cash[:n][own] == 0.0)  # their cash is the platform's
+    assert model.platform_frame().sellers.iloc[-1] < s.alive[:n].sum()
+
+
+def test_flagship_boost_favours_brands():
+    def brand_share(boost):
+        model = market([{"name": "tmall", "kind": "import_crossborder", "brand_boost": boost,
+                         "initial_awareness": 0.9, "initial_sellers": 1.0}], seed=6)
+        model.run(20)
+        shown = np.concatenate([sl.sellers[:3] for sl in model.slates.values()])
+        return np.mean(model.sellers.kind[shown] == BRAND)
+    assert brand_share(3.0) > brand_share(0.0) + 0.15
+
+
+def test_promotion_lifts_demand_and_cpc():
+    model = market([{"name": "amz", "kind": "marketplace", "initial_awareness": 0.9,
+                     "initial_sellers": 1.0}],
+                   events=[{"day": 40, "kind": "promotion", "platform": "amz", "duration": 11,
+                            "multiplier": 2.0}])
+    model.run(60)
+    f = model.platform_frame().set_index("step")
+    before, during = f.loc[29:39], f.loc[41:50]
+    assert during.orders.mean() > 1.5 * before.orders.mean()
+    assert during.avg_cpc.mean() > before.avg_cpc.mean()
+
+
+def test_outside_marketing_raises_awareness_until_parent_funding_runs_out():
+    model = market([{"name": "temu", "kind": "managed", "initial_awareness": 0.01,
+                     "marketing_spend": 3000.0, "reach_cost": 1.0, "initial_cash": 0.0,
+                     "parent_funding": 20_000.0, "coupon_rate": 0.3, "subsidy_budget": 1e9}])
+    aware_at_start = model.consumers.aware[:, 0].mean()
+    model.run(30)
+    assert model.consumers.aware[:, 0].mean() > aware_at_start + 0.3
+    assert not model.platforms[0].funded
+    assert model.platforms[0].coupon_now == 0.0  # burnt through: no more coupons
+
+
+def test_regions_and_list_once_sell_everywhere():
+    model = market(
+        [{"name": "us", "kind": "marketplace", "region": "us", "listing_group": "global",
+          "initial_awareness": 0.8, "initial_sellers": 0.5},
+         {"name": "br", "kind": "marketplace", "region": "br", "listing_group": "global",
+          "initial_awareness": 0.8, "initial_sellers": 0.5}],
+        regions=[{"name": "us", "share": 0.5, "adoption_growth": 0.15},
+                 {"name": "br", "share": 0.5, "adoption_growth": 3.0}], sellers=120)
+    model.run(200)
+    c = model.consumers
+    in_us = c.region == 0
+    assert not (c.last_visit[in_us, 1] > 0).any(), "US consumers never shop on br"
+    f = model.platform_frame().set_index(["platform", "step"])
+    growth = {p: f.loc[p].orders.loc[180:200].mean() / f.loc[p].orders.loc[8:28].mean()
+              for p in ("us", "br")}
+    assert growth["br"] > growth["us"]
+    s, n = model.sellers, model.sellers.count
+    opened_later = np.flatnonzero((s.listed_since[:n, 0] > 0) & (s.owner[:n] == -1))
+    assert len(opened_later) > 0
+    same_day = s.listed_since[opened_later, 1] == s.listed_since[opened_later, 0]
+    assert same_day.all(), "a store opened on one platform of the group opens on all"
+
+
+@pytest.mark.parametrize("kind", ["incumbent", "managed", "content", "fast_fashion", "auction",
+                                  "paid_traffic", "retail", "import_crossborder"])
+def test_every_archetype_trades_and_keeps_its_books(kind):
+    model = market([{"name": "x", "kind": kind, "initial_awareness": 0.8,
+                     "initial_sellers": 0.8, "recruit_min_units": 0.0}],
+                   consumers=3000, sellers=120)
+    model.run(15)
+    frame = model.platform_frame()
+    assert frame.orders.sum() > 50
+    assert (frame.take_rate.between(0, 1)).all()
