@@ -73,7 +73,8 @@ def test_content_platform_sales_follow_feed_exposure():
 
 def test_content_platform_recruits_only_sellers_above_its_threshold():
     model = market([
-        {"name": "incumbent", "kind": "marketplace", "initial_awareness": 0.9, "initial_sellers": 1.0},
+        {"name": "incumbent", "kind": "marketplace", "initial_awareness": 0.9,
+         "initial_sellers": 1.0},
         {"name": "tiktok", "kind": "content", "launch_day": 15, "initial_sellers": 1.0,
          "recruit_min_units": 3.0}], seed=2)
     model.run(14)
