@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= flywheel
 
-.PHONY: run test bench viz lint setup browser-deps clean
+.PHONY: run test bench viz lint setup browser-deps clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ browser-deps: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all
+
+docs: $(STAMP)
+	$(BIN)/python -m model.reference > docs/parameters.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

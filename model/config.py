@@ -82,7 +82,7 @@ class ConsumerConfig:
                                     doc="Small-world rewiring probability.")
     outside_option: float = param(0.0, unit="utility",
                                   doc="Utility of buying offline / elsewhere instead.")
-    multi_homing: bool = param(True, unit="-",
+    multi_homing: bool = param(True, unit="-", source="SPEC: >60% of Shein shoppers used Temu",
                                doc="Whether consumers compare several platforms per trip; "
                                    "if false each shops only on their most habitual one.")
     budget: float = param(2.5, unit="reference prices", low=0.1,
@@ -96,7 +96,8 @@ class SellerConfig:
     n_sellers: int = param(500, unit="sellers", low=1, doc="Initial number of sellers.")
     kind_shares: dict[str, float] = param(
         {"factory": 0.3, "trader": 0.4, "brand": 0.2, "big_seller": 0.1},
-        unit="share", low=0.0, doc="Mix of seller kinds (normalised).")
+        unit="share", low=0.0, doc="Mix of seller kinds (normalised).",
+        source="SPEC: factories, traders, brands, giant trees and grass")
     initial_cash: float = param(5_000.0, unit="USD", low=0.0,
                                 doc="Mean starting cash of a seller.")
     review_interval: int = param(7, unit="days", low=1,
@@ -152,26 +153,31 @@ class PlatformConfig:
                                      doc="Category and price-tier overrides of the referral fee.")
     fulfilment: bool = param(True, unit="-", doc="Platform fulfils orders (sellers pay a fee).")
     fulfilment_markup: float = param(0.3, unit="share of unit cost", low=0.0,
-                                     doc="Fulfilment fee over the platform's logistics cost.")
+                                     doc="Fulfilment fee over the platform's logistics cost.",
+                                     source="SPEC: fulfilment 20–35% of sales, raised often")
     logistics_cost: float = param(4.0, unit="USD per unit", low=0.0,
                                   doc="Logistics cost per unit at the reference volume.")
     logistics_reference_volume: float = param(1_000.0, unit="orders per day", low=1.0,
                                               doc="Volume at which the unit cost is as given.")
     scale_elasticity: float = param(0.15, unit="-", low=0.0, high=1.0,
                                     doc="Unit cost falls as volume^-elasticity (scale economies).")
-    delivery_days: float = param(2.0, unit="days", low=0.0, doc="Typical delivery time.")
+    delivery_days: float = param(2.0, unit="days", low=0.0, doc="Typical delivery time.",
+                                 source="SPEC: incumbent same/next day; entrants 7–10 days")
     traffic_rule: str = param("organic", unit="-", choices=TRAFFIC_RULES,
                               doc="How listings are ranked into the slate.")
     slate_size: int = param(12, unit="listings", low=1, doc="Listings shown per search.")
     ad_slots: int = param(3, unit="slots", low=0, doc="Sponsored slots at the top of the slate.")
     ad_reserve_cpc: float = param(0.2, unit="USD per click", low=0.0,
-                                  doc="Reserve price of the ad auction.")
+                                  doc="Reserve price of the ad auction.",
+                                  source="SPEC: CPC < $0.5 in 2016, > $1.5 by 2024")
     organic_stickiness: float = param(0.8, unit="share", low=0.0, high=1.0,
-                                      doc="Weight of past sales in organic rank (stickiness).")
+                                      doc="Weight of past sales in organic rank (stickiness).",
+                                      source="SPEC: one listing can stay on top for years")
     new_seller_boost: float = param(0.0, unit="rank score", low=0.0,
                                     doc="Rank bonus for listings younger than 30 days.")
     coupon_rate: float = param(0.0, unit="share of price", low=0.0, high=0.9,
-                               doc="Coupon paid by the platform on each order.")
+                               doc="Coupon paid by the platform on each order.",
+                               source="SPEC: Temu hands out large coupons")
     subsidy_budget: float = param(0.0, unit="USD", low=0.0,
                                   doc="Budget for coupons; coupons stop when it runs out.")
     marketing_spend: float = param(0.0, unit="USD per day", low=0.0,

@@ -190,6 +190,6 @@ def describe(cls: type, prefix: str = "") -> list[dict[str, str]]:
             "default": repr(default),
             "allowed": _allowed(f.metadata, getattr(annotation, "__name__", "value")),
             "meaning": f.metadata["doc"],
-            "source": f.metadata.get("source", ""),
+            "source": f.metadata.get("source") or "model choice",
         })
     return rows

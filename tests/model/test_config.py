@@ -78,3 +78,12 @@ def test_every_shipped_scenario_loads_and_tells_its_story():
     for name, story in scenarios:
         assert story, name
         assert load_scenario(name).platforms
+
+
+def test_parameter_reference_document_is_up_to_date():
+    from pathlib import Path
+
+    from model.reference import parameter_table
+    document = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
+    assert document.read_text() == parameter_table(), (
+        "docs/parameters.md is stale: regenerate with python -m model.reference")
