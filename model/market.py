@@ -13,6 +13,7 @@ recurring ones. Every random draw comes from ``self.rng``.
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 from mesa import Model
@@ -313,6 +314,18 @@ class MarketModel(Model):
     def seller_profit_frame(self) -> pd.DataFrame:
         """Daily change in sellers' wealth, summed by seller kind (USD)."""
         return self.recorder.seller_profit_frame()
+
+    def consumer_network(self) -> nx.Graph:
+        """The word-of-mouth network as a networkx graph (for analysis; large at 10^6)."""
+        return network.to_networkx(*self.contacts)
+
+    def seller_network(self) -> nx.Graph:
+        """The sellers' peer network as a networkx graph."""
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.sellers.count))
+        graph.add_edges_from(zip(self.review.peer_source.tolist(),
+                                 self.review.peer_target.tolist(), strict=True))
+        return graph
 
     def seller_frame(self) -> pd.DataFrame:
         """One row per open store: seller, kind, category, platform, cost, price, cash."""

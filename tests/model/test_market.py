@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,6 +25,17 @@ def test_same_seed_same_numbers_bit_for_bit(small_config):
     pd.testing.assert_frame_equal(a.platform_frame(), b.platform_frame(), check_exact=True)
     pd.testing.assert_frame_equal(a.migration_frame(), b.migration_frame(), check_exact=True)
     assert np.array_equal(a.consumers.habit, b.consumers.habit)
+
+
+def test_networks_are_seeded_and_analysable_with_networkx(small_config):
+    a, b = MarketModel(small_config, rng=5), MarketModel(small_config, rng=5)
+    graph = a.consumer_network()
+    assert graph.number_of_nodes() == small_config.consumers.n_consumers
+    assert set(graph.edges()) == set(b.consumer_network().edges())
+    assert set(a.seller_network().edges()) == set(b.seller_network().edges())
+    # a small world: short paths although contacts are mostly local
+    sample = graph.subgraph(max(nx.connected_components(graph), key=len))
+    assert nx.average_clustering(sample) > 0.2
 
 
 def test_different_seed_different_numbers(small_config):
