@@ -6,7 +6,7 @@ Examples::
     flywheel run flywheel --out results/flywheel                 # one run, summary and plots
     flywheel run flywheel --reps 8 --workers 2 --set consumers.n_consumers=2000
     flywheel sweep experiments/sweeps/fees_sobol.toml --workers 2
-    flywheel sweep SPEC.toml --scheduler tcp://10.0.0.5:8786    # same sweep on a Dask cluster
+    flywheel sweep SPEC.toml --scheduler tcp://HOST:8786       # same sweep on a Dask cluster
     flywheel analyze results/sweeps/fees_sobol
 """
 

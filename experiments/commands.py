@@ -1,0 +1,182 @@
+"""The work behind ``flywheel run``, ``flywheel sweep`` and ``flywheel analyze``.
+
+Every command goes through the same pipeline: a plan of run tasks, an executor (in-process, process
+pool or Dask), one Parquet file per run and table plus a manifest, then a report or an analysis.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.executors import make_backend
+from experiments.models import DEFAULT_MODEL
+from experiments.plan import Plan, PlanError, plan_replicates, plan_sweep
+from experiments.replicate import ci_table
+from experiments.runner import SweepOutcome, run_plan
+from experiments.storage import StoreError, read_table
+from experiments.sweep_spec import SweepSpecError, load_sweep
+
+
+class CommandError(RuntimeError):
+    """A user error to print without a traceback (exit status 2)."""
+
+
+def parse_sets(items: list[str] | None) -> dict[str, Any]:
+    """``key=value`` pairs; values are read as TOML literals (numbers, booleans, lists, strings)."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise CommandError(f"--set {item!r}: expected key=value, "
+                               "e.g. consumers.n_consumers=1000")
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        out[key.strip()] = value
+    return out
+
+
+def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
+    """The scenario's own run length for the real model; 100 for other models."""
+    if model != DEFAULT_MODEL:
+        return 100
+    from model.config import load_scenario
+
+    return int(load_scenario(scenario, overrides=overrides).steps)
+
+
+def _execute(plan: Plan, out: Path, workers: int, scheduler: str | None, fresh: bool,
+             retry_failed: bool, progress: bool | None) -> SweepOutcome:
+    with make_backend(workers, scheduler) as backend:
+        print(f"{len(plan.tasks)} run(s) -> {out}  [{backend.description}]", file=sys.stderr)
+        try:
+            outcome = run_plan(plan, out, backend, fresh=fresh, retry_failed=retry_failed,
+                               progress=progress)
+        except StoreError as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"{outcome.done} run(s) done, {outcome.skipped} already done, {len(outcome.failed)} "
+          f"failed, {outcome.elapsed_s:.1f} s", file=sys.stderr)
+    for version, n in outcome.other_versions.items():
+        print(f"warning: {n} run(s) in {out} were made by code version {version!r}, not the "
+              f"current {outcome.code_version!r}; start afresh to redo them (sweep --fresh, "
+              "or run without --resume)", file=sys.stderr)
+    _report_failures(outcome, out)
+    return outcome
+
+
+def _report_failures(outcome: SweepOutcome, out: Path) -> None:
+    if not outcome.failed:
+        return
+    print(f"\n{len(outcome.failed)} run(s) FAILED (tracebacks in {out / 'manifest.jsonl'}):",
+          file=sys.stderr)
+    for rid, err in outcome.failed[:20]:
+        print(f"  {rid}: {err.splitlines()[0] if err else '?'}", file=sys.stderr)
+    if len(outcome.failed) > 20:
+        print(f"  ... and {len(outcome.failed) - 20} more", file=sys.stderr)
+
+
+def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None = None,
+            seed: int = 1, sets: list[str] | None = None, out: str | None = None,
+            scheduler: str | None = None, model: str = DEFAULT_MODEL, resume: bool = False,
+            progress: bool | None = None) -> int:
+    """Replicated runs of one scenario, a terminal summary and a report folder."""
+    overrides = parse_sets(sets)
+    if reps < 1:
+        raise CommandError(f"--reps {reps}: must be >= 1")
+    try:
+        steps = steps or default_steps(model, scenario, overrides)
+        plan = plan_replicates(model, scenario, overrides, reps, seed, steps)
+    except (PlanError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    out_dir = Path(out or f"results/{Path(scenario).stem}")
+    outcome = _execute(plan, out_dir, workers, scheduler, fresh=not resume, retry_failed=True,
+                       progress=progress)
+    from experiments.report import format_summary, write_report
+
+    platforms = read_table(out_dir, "platforms")
+    if platforms.empty:
+        print("no finished run has a 'platforms' table: nothing to report", file=sys.stderr)
+        return 1
+    migration = read_table(out_dir, "migration")
+    files = write_report(platforms, migration, out_dir / "report", model=model)
+    if reps == 1:  # the single run's tables as plain CSV too, as `flywheel run` always wrote
+        for path in sorted((out_dir / "runs").glob("*/*.parquet")):
+            frame = read_table(out_dir, path.stem)
+            if len(frame.columns):
+                frame.drop(columns=["run_id", "point", "rep"]).to_csv(
+                    out_dir / f"{path.stem}.csv", index=False)
+    n_done = int(platforms["run_id"].nunique())
+    summary = pd.read_csv(files["summary_csv"])
+    print(format_summary(summary, n_done, steps))
+    print(f"\nresults: {out_dir}/runs/<run>/<table>.parquet, manifest {out_dir}/manifest.jsonl")
+    print(f"report:  {out_dir / 'report'} ({', '.join(p.name for p in files.values())})")
+    return 1 if outcome.failed else 0
+
+
+def sweep_summary(out: Path) -> pd.DataFrame:
+    """Per design point: parameters and each metric's mean and 95% CI over replications."""
+    from experiments.sensitivity import load_results
+
+    res = load_results(out)
+    points = pd.DataFrame(res.plan["points"]).rename_axis("point").reset_index()
+    if res.runs.empty:
+        return points
+    names = [m.name for m in res.metrics]
+    ci = ci_table(res.runs, ["point"], names, res.spec["conf_level"])
+    return points.merge(ci, on="point", how="left")
+
+
+def format_points(table: pd.DataFrame, metrics: list[str]) -> str:
+    """Design points with each metric as ``mean ±half-width`` of its 95% CI (compact)."""
+    shown = table.drop(columns=[c for c in table.columns
+                                if any(c.startswith(f"{m}_") for m in metrics)])
+    for m in metrics:
+        if f"{m}_mean" in table.columns:
+            half = (table[f"{m}_high"] - table[f"{m}_low"]) / 2
+            shown[m] = [f"{v:.4g}" + (f" ±{h:.2g}" if h > 0 else "")
+                        for v, h in zip(table[f"{m}_mean"], half, strict=True)]
+    shown.columns = [str(c).removeprefix("platforms.") for c in shown.columns]
+    return shown.to_string(index=False, float_format=lambda v: f"{v:.4g}")
+
+
+def cmd_sweep(path: str, *, out: str | None = None, workers: int = 1,
+              scheduler: str | None = None, fresh: bool = False, retry_failed: bool = True,
+              progress: bool | None = None) -> int:
+    """Validate a sweep file, run (or resume) it, and write ``metrics.csv``."""
+    try:
+        spec = load_sweep(path)
+        plan = plan_sweep(spec)
+    except (SweepSpecError, PlanError) as exc:
+        raise CommandError(str(exc)) from exc
+    out_dir = Path(out or f"results/sweeps/{spec.name}")
+    print(f"sweep {spec.name!r}: design {spec.design}, {len(plan.points)} point(s) x "
+          f"{spec.replications} replication(s), {spec.steps} steps", file=sys.stderr)
+    outcome = _execute(plan, out_dir, workers, scheduler, fresh, retry_failed, progress)
+    table = sweep_summary(out_dir)
+    table.to_csv(out_dir / "metrics.csv", index=False)
+    print(format_points(table.head(20), [m.name for m in spec.metrics]))
+    if len(table) > 20:
+        print(f"... {len(table)} points in {out_dir / 'metrics.csv'}")
+    print(f"\nresults: {out_dir}; analyse with: flywheel analyze {out_dir}")
+    return 1 if outcome.failed else 0
+
+
+def cmd_analyze(directory: str, out: str | None = None) -> int:
+    """Sensitivity indices of a finished sweep, printed and plotted."""
+    from experiments.sensitivity import AnalysisError, analyze
+
+    try:
+        tables = analyze(directory, out)
+    except AnalysisError as exc:
+        raise CommandError(str(exc)) from exc
+    for metric, table in tables.items():
+        print(f"\n== {metric} ==")
+        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    print(f"\nanalysis written to {Path(out) if out else Path(directory) / 'analysis'}")
+    return 0

@@ -1,0 +1,209 @@
+"""Turn a sweep (or a replicated single scenario) into a list of run tasks, checked up front.
+
+Each task carries everything a worker needs: the model reference, scenario, full parameter
+overrides, seed, steps and the metrics to compute. Run ids are deterministic (``p<point>-r<rep>``)
+so a re-run of the same command finds the runs already on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from experiments.designs import sample_design
+from experiments.metrics import MetricError, compute_metric
+from experiments.models import resolve_model, validator_for
+from experiments.replicate import spawn_seeds
+from experiments.sweep_spec import MetricSpec, SweepSpec
+
+
+class PlanError(ValueError):
+    """A design point is refused by the model's configuration, before any run starts."""
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One model run."""
+
+    run_id: str
+    point: int
+    rep: int
+    model: str
+    scenario: str
+    params: dict[str, Any]
+    seed: int
+    steps: int
+    metrics: tuple[MetricSpec, ...] = ()
+
+    def identity(self) -> dict[str, Any]:
+        """The fields that determine the run's results (used for the sweep fingerprint)."""
+        return {k: v for k, v in asdict(self).items() if k != "metrics"}
+
+
+@dataclass
+class Plan:
+    """All runs of a sweep, the raw design matrix (for sensitivity analysis) and a fingerprint."""
+
+    kind: str
+    tasks: list[RunTask]
+    points: list[dict[str, Any]]
+    fixed: dict[str, Any]
+    design_matrix: np.ndarray | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of every run's identity: a changed sweep never mixes with old results."""
+        blob = json.dumps([t.identity() for t in self.tasks], sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``plan.json`` stores."""
+        return {
+            "kind": self.kind,
+            "fingerprint": self.fingerprint,
+            "n_runs": len(self.tasks),
+            "fixed": self.fixed,
+            "points": self.points,
+            "design_matrix": None if self.design_matrix is None else self.design_matrix.tolist(),
+            "seeds": sorted({t.seed for t in self.tasks}),
+            "meta": self.meta,
+        }
+
+
+def run_id(point: int, rep: int) -> str:
+    """Deterministic run id."""
+    return f"p{point:06d}-r{rep:03d}"
+
+
+def make_tasks(
+    model: str, scenario: str, points: list[dict[str, Any]], fixed: dict[str, Any],
+    reps: int, base_seed: int, steps: int, metrics: tuple[MetricSpec, ...] = (),
+) -> list[RunTask]:
+    """Tasks for every point x replication; replication r uses the same seed at every point."""
+    seeds = spawn_seeds(base_seed, reps)
+    return [
+        RunTask(run_id(i, r), i, r, model, scenario, {**fixed, **point}, seeds[r], steps, metrics)
+        for i, point in enumerate(points)
+        for r in range(reps)
+    ]
+
+
+def _points_to_check(points: list[dict[str, Any]], limit: int = 256
+                     ) -> list[tuple[int, dict[str, Any]]]:
+    """All points of a small design; for a large one, each parameter's extremes plus ``limit``.
+
+    Config checks are per-field bounds and names, so the extremes of every parameter catch what
+    any interior point would; the first ``limit`` points cover combinations.
+    """
+    indexed = list(enumerate(points))
+    if len(points) <= limit:
+        return indexed
+    chosen = dict(indexed[:limit])
+    for name in points[0]:
+        numeric = [(i, p) for i, p in indexed if isinstance(p[name], int | float)]
+        if numeric:
+            for i, p in (min(numeric, key=lambda ip: ip[1][name]),
+                         max(numeric, key=lambda ip: ip[1][name])):
+                chosen[i] = p
+    return sorted(chosen.items())
+
+
+def check_points(model: str, scenario: str, points: list[dict[str, Any]],
+                 fixed: dict[str, Any]) -> None:
+    """Refuse an unknown scenario or fixed override, or a point the model's config rejects."""
+    validate = validator_for(model)
+    if validate is None:
+        return
+    try:
+        validate(scenario, fixed)
+    except Exception as exc:  # the model's own error type (ConfigError, ...)
+        raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: {exc}"
+                        ) from exc
+    seen: set[str] = set()
+    for i, point in _points_to_check(points):
+        overrides = {**fixed, **point}
+        key = json.dumps(overrides, sort_keys=True, default=str)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            validate(scenario, overrides)
+        except Exception as exc:  # the model's own error type (ConfigError, ...)
+            raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: {exc}"
+                            ) from exc
+
+
+def probe_metrics(task: RunTask, max_steps: int = 2) -> list[str]:
+    """Run the first task for a step or two and check every metric's table and columns exist.
+
+    Raises :class:`PlanError` for a missing table or column; returns warnings for metrics whose
+    ``where`` filter matches no row yet (a platform may only appear later in the run).
+    """
+    frames = resolve_model(task.model)(task.scenario, dict(task.params), task.seed,
+                                       min(task.steps, max_steps))
+    warnings = []
+    for m in task.metrics:
+        if m.table not in frames:
+            raise PlanError(f"metric {m.name!r}: table = {m.table!r} is not an output of "
+                            f"{task.model}; tables: {sorted(frames)}")
+        columns = list(frames[m.table].columns)
+        for col in [m.column, *m.where]:
+            if col not in columns:
+                raise PlanError(f"metric {m.name!r}: column {col!r} is not in table "
+                                f"{m.table!r}; columns: {columns}")
+        try:
+            compute_metric(frames, m)
+        except MetricError as exc:
+            warnings.append(f"{exc} in a {min(task.steps, max_steps)}-step probe run")
+    return warnings
+
+
+def check_ranges(spec: SweepSpec, base: dict[str, Any]) -> None:
+    """Check each range's two ends with the model's config (other parameters as in ``base``)."""
+    validate = validator_for(spec.model)
+    if validate is None:
+        return
+    for p in spec.parameters:
+        if p.values is not None:
+            continue
+        for end, value in (("low", p.low), ("high", p.high)):
+            value = int(round(value)) if p.kind == "int" and value is not None else value
+            try:
+                validate(spec.scenario, {**spec.fixed, **base, p.name: value})
+            except Exception as exc:  # the model's own error type (ConfigError, ...)
+                raise PlanError(f"[parameters] {p.name!r}: range = [{p.low}, {p.high}] "
+                                f"{end} end {value} refused by scenario {spec.scenario!r}: {exc}"
+                                ) from exc
+
+
+def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
+    """Sample the design, check every point against the model config, and build the tasks."""
+    x, points = sample_design(spec)
+    if validate:
+        check_points(spec.model, spec.scenario, [], spec.fixed)
+        check_ranges(spec, points[0])
+        check_points(spec.model, spec.scenario, points, spec.fixed)
+    tasks = make_tasks(spec.model, spec.scenario, points, spec.fixed, spec.replications,
+                       spec.seed, spec.steps, spec.metrics)
+    warnings = probe_metrics(tasks[0]) if validate else []
+    meta = {"name": spec.name, "design": spec.design, "model": spec.model,
+            "scenario": spec.scenario, "replications": spec.replications, "steps": spec.steps,
+            "seed": spec.seed, "samples": spec.samples, "spec": asdict(spec)}
+    return Plan("sweep", tasks, points, spec.fixed, x, meta, warnings)
+
+
+def plan_replicates(model: str, scenario: str, overrides: dict[str, Any], reps: int,
+                    seed: int, steps: int, validate: bool = True) -> Plan:
+    """``reps`` replications of one scenario with fixed overrides."""
+    if validate:
+        check_points(model, scenario, [{}], overrides)
+    tasks = make_tasks(model, scenario, [{}], overrides, reps, seed, steps)
+    meta = {"model": model, "scenario": scenario, "replications": reps, "steps": steps,
+            "seed": seed}
+    return Plan("replicates", tasks, [{}], overrides, None, meta)

@@ -1,0 +1,53 @@
+"""Replications: independent seeds spawned from a base seed, and means with confidence intervals.
+
+Seeds come from :class:`numpy.random.SeedSequence` spawning: replication ``r`` of every design point
+gets the same seed (common random numbers), so differences between treatments are not blurred by
+different random streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def spawn_seeds(base_seed: int, n: int) -> list[int]:
+    """``n`` independent 63-bit seeds spawned from ``base_seed`` (same on every machine)."""
+    children = np.random.SeedSequence(base_seed).spawn(n)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def mean_ci(values: Sequence[float] | np.ndarray, conf: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided Student-t confidence interval; the interval collapses when n < 2."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, mean, mean
+    from scipy import stats
+
+    half = float(stats.t.ppf(0.5 + conf / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return mean, mean - half, mean + half
+
+
+def ci_table(
+    df: pd.DataFrame, by: list[str], columns: list[str], conf: float = 0.95
+) -> pd.DataFrame:
+    """Per group (e.g. step x platform): ``n`` and ``<col>_mean/_low/_high`` over replications."""
+    from scipy import stats
+
+    g = df.groupby(by, sort=True)[columns]
+    mean, std, n = g.mean(), g.std(ddof=1), g.count()
+    tcrit = stats.t.ppf(0.5 + conf / 2, np.maximum(n - 1, 1))
+    half = np.where(n >= 2, tcrit * std / np.sqrt(n), 0.0)
+    out = pd.DataFrame(index=mean.index)
+    out["n"] = n[columns[0]].to_numpy()
+    for i, col in enumerate(columns):
+        out[f"{col}_mean"] = mean[col]
+        out[f"{col}_low"] = mean[col] - half[:, i]
+        out[f"{col}_high"] = mean[col] + half[:, i]
+    return out.reset_index()

@@ -1,0 +1,216 @@
+"""Execute a plan: workers run the model, the driver stores each finished run as it arrives.
+
+:func:`execute` runs in a worker (any executor) and never raises: a model exception becomes a
+``failed`` result carrying its traceback. Tables travel back as zstd Parquet bytes, so the driver,
+the only writer, just renames them into place (see :mod:`experiments.storage`). This works the same
+for the in-process executor, a process pool, and a Dask cluster without a shared file system.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import platform
+import socket
+import subprocess
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from experiments.executors import Backend
+from experiments.metrics import compute_metrics
+from experiments.models import resolve_model
+from experiments.plan import Plan, RunTask
+from experiments.progress import Progress
+from experiments.storage import RunStore, latest_records
+
+
+@dataclass
+class RunResult:
+    """What a worker sends back for one run."""
+
+    run_id: str
+    status: str
+    duration_s: float
+    started: str
+    host: str
+    pid: int
+    tables: dict[str, bytes] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+    traceback: str | None = None
+    code_version: str = ""
+
+
+@dataclass
+class SweepOutcome:
+    """Counts and failures of one invocation."""
+
+    total: int
+    skipped: int
+    done: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    code_version: str = ""
+    other_versions: dict[str, int] = field(default_factory=dict)
+
+
+_resolve = functools.lru_cache(maxsize=32)(resolve_model)
+
+
+def to_parquet_bytes(df: pd.DataFrame, task: RunTask | None = None) -> bytes:
+    """Serialise a frame as zstd-compressed Parquet, prefixed with the run's id, point and rep."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if task is not None:
+        n = table.num_rows
+        table = table.add_column(0, "rep", pa.array(np.full(n, task.rep, dtype=np.int64)))
+        table = table.add_column(0, "point", pa.array(np.full(n, task.point, dtype=np.int64)))
+        table = table.add_column(0, "run_id", pa.array([task.run_id] * n, type=pa.string()))
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def execute(task: RunTask) -> RunResult:
+    """Run one task in a worker; failures are returned, not raised."""
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    base = {"run_id": task.run_id, "started": started, "host": socket.gethostname(),
+            "pid": os.getpid(), "code_version": code_version()}
+    try:
+        frames = _resolve(task.model)(task.scenario, dict(task.params), task.seed, task.steps)
+        if not isinstance(frames, dict) or not all(isinstance(v, pd.DataFrame)
+                                                   for v in frames.values()):
+            raise TypeError(f"model {task.model} must return dict[str, DataFrame], "
+                            f"got {type(frames).__name__}")
+        metrics = compute_metrics(frames, task.metrics)
+        tables, rows = {}, {}
+        for name, df in frames.items():
+            tables[name], rows[name] = to_parquet_bytes(df, task), len(df)
+        return RunResult(status="done", duration_s=time.perf_counter() - t0, tables=tables,
+                         rows=rows, metrics=metrics, **base)
+    except Exception as exc:
+        return RunResult(status="failed", duration_s=time.perf_counter() - t0,
+                         error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
+                         **base)
+
+
+SOURCE_DIRS = ("model", "agents", "experiments")
+
+
+@functools.cache
+def code_version() -> str:
+    """Git commit (``+dirty`` with uncommitted changes) and a hash of the model's source files.
+
+    The source hash covers every ``.py`` and ``.toml`` file of the model, agents and experiments
+    packages, so results made by different code are told apart even between commits.
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for sub in SOURCE_DIRS:
+        for path in sorted((root / sub).rglob("*")):
+            if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    src = digest.hexdigest()[:10]
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "--no-optional-locks", "-C", str(root), "status", "--porcelain",
+             "--untracked-files=no"], capture_output=True, text=True, timeout=10).stdout.strip()
+        return f"{head}{'+dirty' if dirty else ''} src:{src}"
+    except (OSError, subprocess.SubprocessError):
+        return f"src:{src}"
+
+
+def make_record(task: RunTask, result: RunResult) -> dict[str, Any]:
+    """The manifest record of a finished run."""
+    return {
+        "run_id": task.run_id, "status": result.status, "point": task.point, "rep": task.rep,
+        "scenario": task.scenario, "model": task.model, "params": task.params,
+        "seed": task.seed, "steps": task.steps,
+        "code_version": result.code_version or code_version(),
+        "python": platform.python_version(), "duration_s": round(result.duration_s, 6),
+        "started": result.started, "host": result.host, "pid": result.pid, "rows": result.rows,
+        "metrics": result.metrics, "error": result.error, "traceback": result.traceback,
+    }
+
+
+def _lost(task: RunTask, exc: BaseException) -> RunResult:
+    """A result for a run whose worker itself failed (crashed process, lost cluster worker)."""
+    return RunResult(run_id=task.run_id, status="failed", duration_s=0.0, started="", host="?",
+                     pid=-1, error=f"{type(exc).__name__}: {exc}",
+                     traceback="".join(traceback.format_exception(exc)))
+
+
+def run_plan(
+    plan: Plan, out: str | Path, backend: Backend, *, fresh: bool = False,
+    retry_failed: bool = True, progress: bool | None = None,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+) -> SweepOutcome:
+    """Run every task of ``plan`` not already done in ``out``; store each as it finishes."""
+    t0 = time.perf_counter()
+    with RunStore(out) as store:
+        store.prepare(plan.to_json(), fresh=fresh)
+        skip = store.done_ids() | (set() if retry_failed else store.failed_ids())
+        todo = [t for t in plan.tasks if t.run_id not in skip]
+        outcome = SweepOutcome(total=len(plan.tasks), skipped=len(plan.tasks) - len(todo),
+                               code_version=code_version())
+        bar = Progress(len(plan.tasks), already=outcome.skipped, enabled=progress)
+        pending = iter(todo)
+        inflight: dict[Future, RunTask] = {}
+        limit = max(2, 2 * backend.slots)
+        broken: BaseException | None = None
+        try:
+            while True:
+                while broken is None and len(inflight) < limit:
+                    task = next(pending, None)
+                    if task is None:
+                        break
+                    inflight[backend.executor.submit(execute, task)] = task
+                if not inflight:
+                    break
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in sorted(finished, key=lambda f: inflight[f].run_id):
+                    task = inflight.pop(fut)
+                    exc = fut.exception()
+                    if isinstance(exc, BrokenExecutor):
+                        broken = exc
+                    result = fut.result() if exc is None else _lost(task, exc)
+                    record = make_record(task, result)
+                    store.commit(record, result.tables)
+                    if result.code_version and result.code_version != outcome.code_version:
+                        v = result.code_version
+                        outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1
+                    bar.advance(result.status == "done")
+                    if result.status == "done":
+                        outcome.done += 1
+                    else:
+                        outcome.failed.append((task.run_id, result.error or "?"))
+                    if on_result is not None:
+                        on_result(record)
+        finally:
+            bar.close()
+        if broken is not None:
+            raise RuntimeError(f"the executor broke ({broken}); re-run the same command to "
+                               "resume the remaining runs") from broken
+        for rid, rec in latest_records(out).items():
+            v = rec.get("code_version")
+            if rid in skip and v and v != outcome.code_version:
+                outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1
+    outcome.elapsed_s = time.perf_counter() - t0
+    return outcome

@@ -1,0 +1,231 @@
+"""Sensitivity analysis of a finished sweep directory (``flywheel analyze DIR``).
+
+Each design point's output is the mean of a metric over its replications (common seeds across
+points). Sobol' designs give first-order and total indices (S1, ST, optionally S2) and Morris
+designs give mu*, mu and sigma, both from SALib with bootstrap confidence intervals. Grids and Latin
+hypercubes give Spearman rank correlations with bootstrap intervals and scatter plots.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+from SALib.analyze import morris as morris_analyze  # noqa: E402
+from SALib.analyze import sobol as sobol_analyze  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from experiments.designs import salib_problem  # noqa: E402
+from experiments.metrics import compute_metrics  # noqa: E402
+from experiments.storage import PLAN, latest_records  # noqa: E402
+from experiments.sweep_spec import MetricSpec, ParamSpec  # noqa: E402
+
+
+class AnalysisError(ValueError):
+    """The directory cannot be analysed (not a sweep, or runs missing for the design)."""
+
+
+@dataclass
+class SweepResults:
+    """A sweep's plan and one row per done run with its metric values."""
+
+    plan: dict[str, Any]
+    spec: dict[str, Any]
+    metrics: list[MetricSpec]
+    params: list[ParamSpec]
+    runs: pd.DataFrame
+    failed: list[str]
+
+
+def load_results(root: str | Path) -> SweepResults:
+    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks."""
+    root = Path(root)
+    if not (root / PLAN).exists():
+        raise AnalysisError(f"{root} has no {PLAN}: not a sweep output directory")
+    plan = json.loads((root / PLAN).read_text())
+    spec = plan.get("meta", {}).get("spec")
+    if plan.get("kind") != "sweep" or not spec:
+        raise AnalysisError(f"{root} holds replications of one scenario, not a sweep")
+    metrics = [MetricSpec(**m) for m in spec["metrics"]]
+    params = [ParamSpec(**{**p, "values": None if p["values"] is None else tuple(p["values"])})
+              for p in spec["parameters"]]
+    rows, failed = [], []
+    for rid, rec in sorted(latest_records(root).items()):
+        if rec.get("status") != "done":
+            failed.append(rid)
+            continue
+        values = dict(rec.get("metrics") or {})
+        missing = [m for m in metrics if m.name not in values]
+        if missing:
+            frames = {p.stem: pq.read_table(p).to_pandas() for p in (root / "runs" / rid).glob(
+                "*.parquet")}
+            values.update(compute_metrics(frames, missing))
+        rows.append({"run_id": rid, "point": rec["point"], "rep": rec["rep"], **values})
+    return SweepResults(plan, spec, metrics, params, pd.DataFrame(rows), failed)
+
+
+def point_means(res: SweepResults, metric: str) -> pd.DataFrame:
+    """Per design point: mean of the metric over replications and the number of replications."""
+    n_points = len(res.plan["points"])
+    if res.runs.empty:
+        g = pd.DataFrame({"mean": np.nan, "n": 0}, index=range(n_points))
+    else:
+        g = res.runs.groupby("point")[metric].agg(["mean", "count"]).rename(columns={"count": "n"})
+        g = g.reindex(range(n_points))
+    g.index.name = "point"
+    return g
+
+
+def _complete_y(res: SweepResults, metric: str) -> np.ndarray:
+    pm = point_means(res, metric)
+    missing = pm.index[pm["mean"].isna()].tolist()
+    if missing:
+        raise AnalysisError(
+            f"metric {metric!r}: {len(missing)} of {len(pm)} design points have no finished run "
+            f"(e.g. points {missing[:5]}; failed runs {res.failed[:5]}); {res.spec['design']} "
+            "analysis needs every point: resume the sweep or fix the failures")
+    return pm["mean"].to_numpy(dtype=float)
+
+
+def _sobol(res: SweepResults, metric: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    problem = salib_problem(res.params)
+    s = res.spec
+    si = sobol_analyze.analyze(problem, _complete_y(res, metric),
+                               calc_second_order=s["second_order"], num_resamples=s["resamples"],
+                               conf_level=s["conf_level"], seed=s["seed"])
+    table = pd.DataFrame({k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")},
+                         index=pd.Index(problem["names"], name="parameter"))
+    s2 = None
+    if s["second_order"]:
+        s2 = pd.DataFrame(si["S2"], index=problem["names"], columns=problem["names"])
+    return table, s2
+
+
+def _morris(res: SweepResults, metric: str) -> pd.DataFrame:
+    problem = salib_problem(res.params)
+    s = res.spec
+    x = np.asarray(res.plan["design_matrix"], dtype=float)
+    si = morris_analyze.analyze(problem, x, _complete_y(res, metric),
+                                num_resamples=s["resamples"], conf_level=s["conf_level"],
+                                num_levels=s["levels"], seed=s["seed"])
+    return pd.DataFrame({k: np.asarray(si[k], dtype=float)
+                         for k in ("mu", "mu_star", "sigma", "mu_star_conf")},
+                        index=pd.Index(problem["names"], name="parameter"))
+
+
+def _spearman(res: SweepResults, metric: str) -> pd.DataFrame:
+    pm = point_means(res, metric)
+    ok = pm["mean"].notna().to_numpy()
+    y = pm["mean"].to_numpy(dtype=float)[ok]
+    pts = pd.DataFrame(res.plan["points"]).iloc[ok]
+    rng = np.random.default_rng(res.spec["seed"])
+    alpha = 1 - res.spec["conf_level"]
+    boot_idx = rng.integers(0, len(y), size=(res.spec["resamples"], len(y)))
+    rows = {}
+    for p in res.params:
+        x = pd.to_numeric(pts[p.name], errors="coerce").to_numpy(dtype=float)
+        rho = float(stats.spearmanr(x, y).statistic) if np.ptp(x) > 0 else float("nan")
+        boots = [stats.spearmanr(x[i], y[i]).statistic for i in boot_idx if np.ptp(x[i]) > 0]
+        lo, hi = (np.nanquantile(boots, [alpha / 2, 1 - alpha / 2]) if boots
+                  else (np.nan, np.nan))
+        rows[p.name] = {"spearman": rho, "low": float(lo), "high": float(hi)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("parameter")
+
+
+def _short(name: str) -> str:
+    """A parameter label for plots: the dotted key without the ``platforms.`` prefix."""
+    return name.removeprefix("platforms.")
+
+
+def _plot_indices(design: str, tables: dict[str, pd.DataFrame], path: Path) -> None:
+    n = len(tables)
+    fig, axes = plt.subplots(1, n, figsize=(max(5, 4.5 * n), 4), squeeze=False)
+    for ax, (metric, t) in zip(axes[0], tables.items(), strict=True):
+        pos = np.arange(len(t))
+        if design == "sobol":
+            ax.bar(pos - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], capsize=3, label="S1 (first order)")
+            ax.bar(pos + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], capsize=3, label="ST (total)")
+            ax.set_ylabel("Sobol' index")
+        elif design == "morris":
+            ax.errorbar(t["mu_star"], t["sigma"], xerr=t["mu_star_conf"], fmt="o", capsize=3)
+            for name, r in t.iterrows():
+                ax.annotate(_short(str(name)), (r["mu_star"], r["sigma"]), fontsize=7,
+                            xytext=(3, 3), textcoords="offset points")
+            ax.set_xlim(left=0)
+            ax.grid(alpha=0.3, axis="x")
+            ax.set_xlabel("mu* (mean |elementary effect|)")
+            ax.set_ylabel("sigma (interactions / nonlinearity)")
+        else:
+            err = np.vstack([t["spearman"] - t["low"], t["high"] - t["spearman"]])
+            ax.bar(pos, t["spearman"], 0.6, yerr=np.nan_to_num(err), capsize=3)
+            ax.axhline(0, color="k", lw=0.6)
+            ax.set_ylabel("Spearman rank correlation")
+        if design != "morris":
+            ax.set_xticks(pos, [_short(str(i)) for i in t.index], rotation=30, ha="right",
+                          fontsize=8)
+        ax.set_title(metric, fontsize=10)
+        ax.grid(alpha=0.3, axis="y")
+    if design == "sobol":
+        axes[0][0].legend(fontsize=8)
+    conf = "bootstrap CI" if design != "morris" else "bootstrap CI on mu*"
+    fig.suptitle(f"{design} sensitivity ({conf})", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _plot_scatter(res: SweepResults, path: Path) -> None:
+    names = [m.name for m in res.metrics]
+    fig, axes = plt.subplots(len(names), len(res.params), squeeze=False,
+                             figsize=(3.2 * len(res.params), 2.8 * len(names)))
+    pts = pd.DataFrame(res.plan["points"])
+    for i, metric in enumerate(names):
+        y = point_means(res, metric)["mean"].to_numpy(dtype=float)
+        for j, p in enumerate(res.params):
+            ax = axes[i][j]
+            ax.scatter(pts[p.name], y, s=10, alpha=0.6)
+            if i == len(names) - 1:
+                ax.set_xlabel(_short(p.name), fontsize=8)
+            if j == 0:
+                ax.set_ylabel(metric, fontsize=8)
+            ax.grid(alpha=0.3)
+    fig.suptitle("Design points: metric (mean over replications) vs parameter", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def analyze(root: str | Path, out: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Compute indices for every metric, write CSVs and plots under ``out`` (root/analysis)."""
+    res = load_results(root)
+    out = Path(out) if out else Path(root) / "analysis"
+    out.mkdir(parents=True, exist_ok=True)
+    design = res.spec["design"]
+    tables: dict[str, pd.DataFrame] = {}
+    for m in res.metrics:
+        if design == "sobol":
+            tables[m.name], s2 = _sobol(res, m.name)
+            if s2 is not None:
+                s2.to_csv(out / f"sobol_S2_{m.name}.csv")
+        elif design == "morris":
+            tables[m.name] = _morris(res, m.name)
+        else:
+            tables[m.name] = _spearman(res, m.name)
+        tables[m.name].to_csv(out / f"indices_{m.name}.csv")
+    means = pd.concat({m.name: point_means(res, m.name) for m in res.metrics}, axis=1)
+    means.columns = [f"{a}_{b}" for a, b in means.columns]
+    pd.concat([pd.DataFrame(res.plan["points"]), means.reset_index(drop=True)],
+              axis=1).to_csv(out / "point_means.csv", index_label="point")
+    _plot_indices(design, tables, out / f"{design}_indices.png")
+    if len(res.plan["points"]) <= 5000:
+        _plot_scatter(res, out / "scatter.png")
+    return tables
