@@ -114,9 +114,28 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
     n_done = int(platforms["run_id"].nunique())
     summary = pd.read_csv(files["summary_csv"])
     print(format_summary(summary, n_done, steps))
+    print_targets(read_table(out_dir, "targets"), out_dir / "report" / "targets.csv")
     print(f"\nresults: {out_dir}/runs/<run>/<table>.parquet, manifest {out_dir}/manifest.jsonl")
     print(f"report:  {out_dir / 'report'} ({', '.join(p.name for p in files.values())})")
     return 1 if outcome.failed else 0
+
+
+def print_targets(targets: pd.DataFrame, path: Path) -> None:
+    """The scenario's reported figures against the runs: mean simulated value and the share
+    of replications inside the accepted range."""
+    if targets.empty or "target" not in targets:
+        return
+    keys = ["target", "platform", "measure", "reported", "accepted_range"]
+    table = (targets.groupby(keys, sort=False)
+             .agg(simulated=("simulated", "mean"), matched=("match", "mean")).reset_index())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False)
+    print("\nHow close the run comes to the sources' figures "
+          f"({int(round(table.matched.mean() * 100))}% matched):")
+    for row in table.itertuples():
+        mark = "ok " if row.matched == 1 else ("~  " if row.matched > 0 else "no ")
+        print(f"  {mark} {row.target} [{row.platform}, {row.measure}]: simulated "
+              f"{row.simulated:.3g}, accepted {row.accepted_range}; reported: {row.reported}")
 
 
 def sweep_summary(out: Path) -> pd.DataFrame:
