@@ -1,0 +1,145 @@
+"""Serving the dashboard: Solara's flags and environment, the offline asset cache, `make viz`."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from viz import assets
+from viz.assets import NpmAsset, ensure_assets, is_present, missing_assets, required_assets
+from viz.server import DashboardServer, free_port, port_in_use, solara_command, solara_env
+
+
+def test_solara_runs_offline_on_loopback_in_production_mode(tmp_path):
+    cmd = solara_command("127.0.0.1", 8123)
+    assert cmd[:4] == [sys.executable, "-m", "solara", "run"] and "viz.app" in cmd
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and cmd[cmd.index("--port") + 1] == "8123"
+    assert {"--production", "--no-open", "--no-check-version"} <= set(cmd)
+    env = solara_env(tmp_path, base={"PATH": "/bin"})
+    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(tmp_path)
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["PATH"] == "/bin"
+
+
+def test_free_port_is_free():
+    port = free_port()
+    assert not port_in_use("127.0.0.1", port)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+        assert port_in_use("127.0.0.1", port)
+
+
+def test_required_assets_follow_the_installed_solara():
+    import solara
+
+    template = (Path(solara.__file__).parent / "server/templates/solara.html.j2").read_text()
+    wanted = {a.name: a.version for a in required_assets()}
+    assert f"@widgetti/solara-vuetify-app@{wanted['@widgetti/solara-vuetify-app']}/" in template
+    assert f"requirejs@{wanted['requirejs']}/" in template
+    assert {"font-awesome", "@widgetti/vue-grid-layout", "vega", "vega-lite",
+            "vega-embed"} <= set(wanted)
+    assert NpmAsset("vega", "5").dirname == "vega@5"  # the URL's range, not the resolved version
+
+
+def fake_npm(bin_dir: Path, log: Path) -> None:
+    """An ``npm`` that packs a one-file tarball for any spec and logs its calls."""
+    script = bin_dir / "npm"
+    script.write_text(f"""#!{sys.executable}
+import io, sys, tarfile, pathlib
+spec = sys.argv[2]
+dest = pathlib.Path(sys.argv[sys.argv.index("--pack-destination") + 1])
+with open({str(log)!r}, "a") as f:
+    f.write(spec + "\\n")
+data = ("/* " + spec + " */").encode()
+with tarfile.open(dest / "pkg.tgz", "w:gz") as tar:
+    info = tarfile.TarInfo("package/dist/main.js"); info.size = len(data)
+    tar.addfile(info, io.BytesIO(data))
+""")
+    script.chmod(0o755)
+
+
+def test_ensure_assets_fetches_only_what_is_missing(tmp_path, monkeypatch):
+    bin_dir, cache, log = tmp_path / "bin", tmp_path / "cache", tmp_path / "npm.log"
+    bin_dir.mkdir()
+    fake_npm(bin_dir, log)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    wanted = required_assets()
+    assert missing_assets(cache) == wanted
+
+    ensure_assets(cache)
+    assert missing_assets(cache) == []
+    for asset in wanted:
+        main = cache / asset.dirname / "dist" / "main.js"
+        assert main.read_text() == f"/* {asset.spec} */"
+    assert log.read_text().split() == [a.spec for a in wanted]
+
+    ensure_assets(cache)  # a second run asks npm for nothing
+    assert len(log.read_text().split()) == len(wanted)
+
+    broken = wanted[0]
+    (cache / broken.dirname / assets._MARKER).unlink()  # an interrupted unpack is redone
+    assert not is_present(cache, broken)
+    ensure_assets(cache)
+    assert log.read_text().split()[-1] == broken.spec and is_present(cache, broken)
+
+
+def test_server_refuses_to_start_without_assets(tmp_path):
+    with pytest.raises(RuntimeError, match="make browser-deps"):
+        DashboardServer(assets_dir=tmp_path).start()
+
+
+@pytest.mark.timeout(180)
+def test_viz_command_serves_on_loopback_and_prints_its_address():
+    """`python -m viz.server` (what `make viz` runs) prints the address it serves, and stops."""
+    ensure_assets()
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "viz.server", "--port", str(port)],
+                               cwd=assets.REPO_ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+    output = []
+    try:
+        deadline = time.monotonic() + 150
+        address = None
+        while time.monotonic() < deadline and address is None:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            match = re.search(r"Flywheel dashboard: (http://\S+)", line)
+            address = match.group(1) if match else None
+        assert address == f"http://127.0.0.1:{port}/", "".join(output)
+        with urllib.request.urlopen(address, timeout=30) as response:
+            assert response.status == 200
+            assert b"solara" in response.read().lower()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(60)
+    deadline = time.monotonic() + 30
+    while port_in_use("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not port_in_use("127.0.0.1", port)  # Solara stopped with it
+
+
+def test_tarball_layout_is_what_the_proxy_reads(tmp_path, monkeypatch):
+    """The cache holds ``<name>@<version>/<file>``, as Solara's /_solara/cdn/ proxy looks up."""
+    from solara.server.cdn_helper import get_path
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_npm(bin_dir, tmp_path / "npm.log")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    assets.fetch_asset(NpmAsset("@widgetti/solara-vuetify-app", "10.1.1"), cache)
+    found = get_path(cache, "@widgetti/solara-vuetify-app@10.1.1/dist/main.js")
+    assert found.read_text() == "/* @widgetti/solara-vuetify-app@10.1.1 */"

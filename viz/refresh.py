@@ -1,0 +1,71 @@
+"""Redraw every panel in one render pass when the dashboard steps.
+
+Mesa's controller signals a step through ``update_counter``. Solara re-renders once per
+component that reads that counter, so nine panels meant nine full passes over the page per
+Step. Instead the page subscribes once (``use_refresh_hub``) and each panel registers with it
+(``use_refresh``); the hub marks all panels dirty inside one batch, so they redraw together.
+Outside the page (a panel rendered on its own, e.g. in a test) a panel reads the counter itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import solara
+from mesa.visualization.utils import update_counter
+
+
+class RefreshHub:
+    """The panels of one browser session, to be marked dirty together."""
+
+    def __init__(self) -> None:
+        self._callbacks: set[Callable[[], None]] = set()
+        self._lock = threading.Lock()
+
+    def register(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Add a panel's redraw callback; returns the function that removes it."""
+        with self._lock:
+            self._callbacks.add(callback)
+
+        def unregister() -> None:
+            with self._lock:
+                self._callbacks.discard(callback)
+
+        return unregister
+
+    def fire(self, *_: object) -> None:
+        """Mark every registered panel for redraw."""
+        with self._lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback()
+
+    def __len__(self) -> int:
+        return len(self._callbacks)
+
+
+refresh_context = solara.create_context(None)
+
+
+def use_refresh_hub() -> RefreshHub:
+    """In the page: one subscription to Mesa's step counter for all panels below."""
+    hub = solara.use_memo(RefreshHub, [])
+    refresh_context.provide(hub)
+    solara.use_effect(lambda: update_counter.subscribe(hub.fire), [])
+    return hub
+
+
+def use_refresh() -> None:
+    """In a panel: redraw when the dashboard steps (via the page's hub when there is one)."""
+    hub: RefreshHub | None = solara.use_context(refresh_context)
+    _, set_tick = solara.use_state(0)
+
+    def register():
+        if hub is None:
+            return None
+        return hub.register(lambda: set_tick(lambda tick: tick + 1))
+
+    solara.use_effect(register, [hub])
+    if hub is None:
+        update_counter.get()
