@@ -23,6 +23,10 @@ class Platform(mesa.Agent):
         self.config = config
         self.name = config.name
         self.referral_fee: float = config.referral_fee
+        self.fulfilment_markup: float = config.fulfilment_markup
+        self.monthly_fee: float = config.monthly_fee
+        self.ad_slots: int = config.ad_slots
+        self.ad_reserve_cpc: float = config.ad_reserve_cpc
         self.fee_tiers: list[FeeTier] = list(config.fee_tiers)
         self.coupon_rate: float = config.coupon_rate
         self.subsidy_left: float = config.subsidy_budget
@@ -38,7 +42,7 @@ class Platform(mesa.Agent):
     def _fulfilment_fee(self) -> float:
         if not self.config.fulfilment:
             return 0.0
-        return self.unit_logistics_cost * (1.0 + self.config.fulfilment_markup)
+        return self.unit_logistics_cost * (1.0 + self.fulfilment_markup)
 
     @property
     def cash(self) -> float:
@@ -63,6 +67,11 @@ class Platform(mesa.Agent):
     def in_promotion(self, day: int) -> bool:
         """Whether a promotion window is running on ``day``."""
         return day <= self.promotion_until
+
+    def set_fulfilment_markup(self, markup: float) -> None:
+        """A new fulfilment fee schedule: the markup over the logistics cost."""
+        self.fulfilment_markup = markup
+        self.fulfilment_fee = self._fulfilment_fee()
 
     def review(self) -> None:
         """Monthly review: logistics unit cost follows last month's volume (scale economies)."""

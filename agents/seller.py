@@ -54,6 +54,7 @@ class SellerArrays:
     capacity: np.ndarray      # (M,) max platforms at once
     cash: np.ndarray          # (M,) USD
     frozen: np.ndarray        # (M,) USD held back by an enforcement sweep
+    frozen_on: np.ndarray     # (M,) platform that froze them (while frozen > 0)
     alive: np.ndarray         # (M,) bool
     born: np.ndarray          # (M,) day of entry
     listed: np.ndarray        # (M, P) bool
@@ -79,6 +80,7 @@ class SellerArrays:
             logistics=np.zeros(m), channel=np.zeros(m), owner=np.full(m, INDEPENDENT, np.int16),
             product_since=np.zeros(m, np.int32), scaled=np.zeros(m, bool),
             capacity=np.zeros(m, np.int8), cash=np.zeros(m), frozen=np.zeros(m),
+            frozen_on=np.zeros(m, np.int16),
             alive=np.zeros(m, bool),
             born=np.zeros(m, np.int32), listed=np.zeros((m, p), bool),
             listed_since=np.zeros((m, p), np.int32), price=np.zeros((m, p)),

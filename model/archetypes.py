@@ -60,7 +60,7 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "business_model": "retail", "referral_fee": 0.0, "fulfilment": True,
         "logistics_cost": 4.5, "delivery_days": 8.0, "traffic_rule": "organic",
         "organic_stickiness": 0.3, "ad_slots": 0, "first_party_products": 3,
-        "test_and_scale": True, "initial_sellers": 0.0,
+        "test_and_scale": True, "third_party": False,
     },
     # eBay-like auction / C2C: listing fees, low entry threshold, fairer ranking that gives
     # new sellers exposure.

@@ -122,6 +122,11 @@ class SellerConfig:
     own_shipping_cost: float = param(0.25, unit="reference prices per unit", low=0.0,
                                      doc="Cost of shipping an order without the platform "
                                          "(for a seller of average logistics competence).")
+    frozen_holding_cost: float = param(10.0, unit="USD per day", low=0.0,
+                                       doc="Cost of stock and debts stranded while a sweep "
+                                           "holds a seller's funds.",
+                                       source="SPEC: 2021 sweep froze funds and inventory; "
+                                              "some large sellers went bankrupt")
     overhead_growth: float = param(0.3, unit="exponent", low=0.0, high=2.0,
                                    doc="Store running cost grows as stores^(1+x): 'big and "
                                        "comprehensive' sellers pay more per store.")
@@ -202,6 +207,9 @@ class PlatformConfig:
                                  high=1.0, doc="Content model: consumers scrolling the feed.")
     impulse_rate: float = param(0.0, unit="purchase attempts per feed session", low=0.0,
                                 high=1.0, doc="Content model: impulse buying from the feed.")
+    third_party: bool = param(True, unit="-",
+                              doc="Whether outside sellers may open stores (false: only the "
+                                  "platform's own lines).")
     recruit_min_units: float = param(0.0, unit="units per week", low=0.0,
                                      doc="Sellers must sell this much elsewhere to be "
                                          "accepted (recruitment threshold).",
@@ -267,6 +275,14 @@ class EventConfig:
     referral_fee: float | None = param(None, unit="share of price", low=0.0, high=1.0,
                                        doc="New default referral fee (fee_change).")
     fee_tiers: list[FeeTier] | None = param(None, unit="-", doc="New fee tiers (fee_change).")
+    fulfilment_markup: float | None = param(None, unit="share of unit cost", low=0.0,
+                                            doc="New fulfilment fee markup (fee_change).")
+    monthly_fee: float | None = param(None, unit="USD per seller-month", low=0.0,
+                                      doc="New subscription / listing fee (fee_change).")
+    ad_slots: int | None = param(None, unit="slots", low=0,
+                                 doc="New number of sponsored slots (fee_change).")
+    ad_reserve_cpc: float | None = param(None, unit="USD per click", low=0.0,
+                                         doc="New ad auction reserve price (fee_change).")
     share: float = param(0.1, unit="share", low=0.0, high=1.0,
                          doc="Share of consumers (audience_boost) or sellers (sweep) affected.")
     duration: int = param(1, unit="days", low=1, doc="Length of a promotion or freeze.")

@@ -36,7 +36,8 @@ class ScheduledShock:
 
 
 def fee_change(model: MarketModel, p: int, event: EventConfig) -> str:
-    """New referral fee and/or fee tiers on platform ``p``."""
+    """New fee schedule on platform ``p``: any of referral fee, fee tiers, fulfilment
+    markup, monthly fee, number of ad slots and ad reserve price."""
     platform = model.platforms[p]
     parts = []
     if event.referral_fee is not None:
@@ -46,6 +47,19 @@ def fee_change(model: MarketModel, p: int, event: EventConfig) -> str:
         platform.fee_tiers = list(event.fee_tiers)
         parts.append("tiers " + ", ".join(
             f"{t.category} <= ${t.max_price:g}: {t.rate:.0%}" for t in event.fee_tiers))
+    if event.fulfilment_markup is not None:
+        parts.append(f"fulfilment markup {platform.fulfilment_markup:.0%} -> "
+                     f"{event.fulfilment_markup:.0%}")
+        platform.set_fulfilment_markup(event.fulfilment_markup)
+    if event.monthly_fee is not None:
+        parts.append(f"monthly fee ${platform.monthly_fee:g} -> ${event.monthly_fee:g}")
+        platform.monthly_fee = event.monthly_fee
+    if event.ad_slots is not None:
+        parts.append(f"ad slots {platform.ad_slots} -> {event.ad_slots}")
+        platform.ad_slots = event.ad_slots
+    if event.ad_reserve_cpc is not None:
+        parts.append(f"ad reserve ${platform.ad_reserve_cpc:g} -> ${event.ad_reserve_cpc:g}")
+        platform.ad_reserve_cpc = event.ad_reserve_cpc
     return f"{platform.name} fee change: " + "; ".join(parts)
 
 
@@ -83,7 +97,8 @@ def coupon_change(model: MarketModel, p: int, event: EventConfig) -> str:
 def enforcement_sweep(model: MarketModel, p: int, event: EventConfig) -> str:
     """Suspend stores on ``p``: chance ``share`` scaled by each seller's fake-review
     propensity. Suspended sellers lose the store and their cash is frozen for
-    ``duration`` days while their costs keep running."""
+    ``duration`` days, while the stranded stock keeps costing them
+    (``sellers.frozen_holding_cost``): those with no other income can go bankrupt."""
     sellers = model.sellers
     n = sellers.count
     on_platform = np.flatnonzero(sellers.alive[:n] & sellers.listed[:n, p])
@@ -92,6 +107,7 @@ def enforcement_sweep(model: MarketModel, p: int, event: EventConfig) -> str:
     sellers.listed[hit, p] = False
     held = np.maximum(sellers.cash[hit], 0.0)
     sellers.frozen[hit] += held
+    sellers.frozen_on[hit] = p
     sellers.cash[hit] -= held
     model.record_moves("suspended", hit, p, model.exit_code)
     release = FundRelease(model, hit, held)

@@ -19,6 +19,7 @@ import numpy as np
 FLOWS = (
     "consumer_payments",   # consumers -> market: price minus coupon
     "gmv",                 # list price of goods sold (before coupons)
+    "third_party_gmv",     # of which sold by independent sellers (what fees are levied on)
     "referral_fees",       # sellers -> platform
     "fulfilment_fees",     # sellers -> platform
     "ad_spend",            # sellers -> platform

@@ -127,6 +127,14 @@ class MarketModel(Model):
         """Advance ``days`` days (reviews and data collection included)."""
         self.run_for(days)
 
+    def listing_groups(self) -> list[np.ndarray]:
+        """Open platforms that share listings (list once, sell everywhere), per group."""
+        groups: dict[str, list[int]] = {}
+        for p in self.platforms:
+            if p.config.listing_group and p.launched:
+                groups.setdefault(p.config.listing_group, []).append(p.index)
+        return [np.array(members) for members in groups.values() if len(members) > 1]
+
     def keep_alive(self, obj: object) -> None:
         """Hold a strong reference to an object whose method is a scheduled callback."""
         self._kept.append(obj)

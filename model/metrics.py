@@ -19,7 +19,7 @@ PLATFORM_METRICS = (
     "hhi",                  # Herfindahl–Hirschman index of GMV shares (0–10,000), market-wide
     "sellers",              # sellers with a store here
     "multihoming_sellers",  # of which also on another platform
-    "take_rate",            # all seller payments to the platform / GMV
+    "take_rate",            # all seller payments to the platform / third-party GMV
     "avg_cpc",              # USD per paid click
     "price_index",          # mean slate price / category reference price
     "delivery_days",
@@ -73,7 +73,8 @@ class Recorder:
         v["gmv_share"][row] = shares
         v["hhi"][row] = hhi(shares)
         paid = Ledger.platform_fees(flows) + flows["ad_spend"]
-        v["take_rate"][row] = np.divide(paid, gmv, out=np.zeros_like(gmv), where=gmv > 0)
+        sold = flows["third_party_gmv"]
+        v["take_rate"][row] = np.divide(paid, sold, out=np.zeros_like(gmv), where=sold > 0)
         clicks = flows["clicks"]
         v["avg_cpc"][row] = np.divide(flows["ad_spend"], clicks, out=np.full_like(gmv, np.nan),
                                       where=clicks > 0)

@@ -164,13 +164,19 @@ def dissatisfied(sellers: SellerArrays, idx: np.ndarray) -> np.ndarray:
     return short
 
 
-def exits(sellers: SellerArrays, exit_cash: float) -> np.ndarray:
-    """Sellers whose cash has run out, or who have no store left: they leave the market."""
+def bankrupt(sellers: SellerArrays, exit_cash: float) -> np.ndarray:
+    """Independent sellers whose cash has run out: they leave the market."""
     n = sellers.count
     independent = sellers.owner[:n] == INDEPENDENT
-    broke_or_idle = (sellers.cash[:n] < exit_cash) | ~sellers.listed[:n].any(1)
-    gone = sellers.alive[:n] & independent & broke_or_idle
-    return np.flatnonzero(gone)
+    return np.flatnonzero(sellers.alive[:n] & independent & (sellers.cash[:n] < exit_cash))
+
+
+def idle(sellers: SellerArrays) -> np.ndarray:
+    """Independent sellers with no store left and no frozen funds to wait for: they leave."""
+    n = sellers.count
+    independent = sellers.owner[:n] == INDEPENDENT
+    no_store = ~sellers.listed[:n].any(axis=1) & (sellers.frozen[:n] <= 0)
+    return np.flatnonzero(sellers.alive[:n] & independent & no_store)
 
 
 def entrants(n_active: int, profitable_share: float, entry_rate: float,

@@ -76,7 +76,9 @@ def _check_number(key: str, value: Any, meta: Mapping[str, Any], kind: type) -> 
         raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
     if kind is int and not float(value).is_integer():
         raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
-    if not math.isfinite(value) and not (value == math.inf and meta.get("high") is None):
+    unbounded = ((value == math.inf and meta.get("high") is None)
+                 or (value == -math.inf and meta.get("low") is None))
+    if not math.isfinite(value) and not unbounded:
         raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
     low, high = meta.get("low"), meta.get("high")
     if (low is not None and value < low) or (high is not None and value > high):

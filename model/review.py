@@ -46,14 +46,16 @@ class SellerReview:
         """Create the initial sellers, their stores and their peer network."""
         model, s = self.model, self.model.sellers
         idx = self._create(n)
-        shares = np.array([p.config.initial_sellers if p.launched else 0.0
-                           for p in model.platforms])
+        shares = np.array([p.config.initial_sellers if p.launched and p.config.third_party
+                           else 0.0 for p in model.platforms])
         listed = model.rng.random((n, len(shares))) < shares[None, :]
         launched = np.flatnonzero(shares > 0)
         if len(launched):
             orphans = np.flatnonzero(~listed.any(axis=1))
             listed[orphans, model.rng.choice(launched, size=len(orphans))] = True
         s.listed[idx] = listed
+        for members in self.model.listing_groups():
+            s.listed[np.ix_(idx, members)] |= listed[:, members].any(axis=1, keepdims=True)
         s.listed_since[idx] = -365  # established stores
         self.peer_source, self.peer_target = network.seller_peer_edges(
             n, self.config.network_degree, model.rng)
@@ -113,31 +115,40 @@ class SellerReview:
 
     def _with_listing_groups(self, sellers: np.ndarray, platforms: np.ndarray
                              ) -> tuple[np.ndarray, np.ndarray]:
-        groups = [p.config.listing_group for p in self.model.platforms]
+        """Stores to open, extended to every open platform of the same listing group."""
         extra_sellers, extra_platforms = [sellers], [platforms]
-        for q, group in enumerate(groups):
-            if not group:
-                continue
-            same = np.array([g == group for g in groups])
-            joined = same[platforms] & (platforms != q) & self.model.platforms[q].launched
-            extra_sellers.append(sellers[joined])
-            extra_platforms.append(np.full(int(joined.sum()), q, dtype=np.int64))
+        for members in self.model.listing_groups():
+            joins = np.isin(platforms, members)
+            for q in members:
+                add = joins & (platforms != q)
+                extra_sellers.append(sellers[add])
+                extra_platforms.append(np.full(int(add.sum()), q, dtype=np.int64))
         return np.concatenate(extra_sellers), np.concatenate(extra_platforms)
+
+    def _close_group_listings(self, sellers: np.ndarray, before: np.ndarray) -> None:
+        """A grouped listing is one listing: closing it on one platform closes it on all."""
+        s = self.model.sellers
+        for members in self.model.listing_groups():
+            was_whole = before[:, members].all(axis=1)
+            broken = was_whole & ~s.listed[np.ix_(sellers, members)].all(axis=1)
+            s.listed[np.ix_(sellers[broken], members)] = False
 
     # ------------------------------------------------------------------ review
     def run(self) -> None:
         """The weekly review: bankruptcies, portfolio moves, entry, repricing."""
         model, s = self.model, self.model.sellers
-        self._exit(migration.exits(s, self.config.exit_cash), "bankrupt")
+        self._exit(migration.bankrupt(s, self.config.exit_cash), "bankrupt")
         active = s.independent
+        before = s.listed[active].copy()
         expected = self.expected_profit()[active]
         moves, opened = migration.review_portfolios(
             s, active, expected, self.eligible()[active], self.onboarding_costs(),
             self.config.review_inertia, model.day, model.rng)
         self._open_stores(opened[:, 0], opened[:, 1])
+        self._close_group_listings(active, before)
         for seller, source, target, move in _grouped(moves):
             model.record_moves(move, seller, source, target)
-        self._exit(migration.exits(s, self.config.exit_cash), "left")
+        self._exit(migration.idle(s), "left")
         self._enter(expected_mean=self.expected_profit())
         products.refresh_products(model, s.independent, self.config.product_refresh_rate)
         for platform in model.platforms:
@@ -186,15 +197,16 @@ class SellerReview:
 
     # --------------------------------------------------------------- estimates
     def eligible(self) -> np.ndarray:
-        """(sellers x platforms) where a seller may open a store: the platform is open and,
-        if it recruits above a threshold, the seller already sells that much a week on
-        other platforms (smoothed daily units x 7)."""
+        """(sellers x platforms) where a seller may open a store: the platform is open to
+        outside sellers and, if it recruits above a threshold, the seller already sells
+        that much a week on other platforms (smoothed daily units x 7)."""
         model, s, n = self.model, self.model.sellers, self.model.sellers.count
-        launched = np.array([p.launched for p in model.platforms])
+        open_to_sellers = np.array([p.launched and p.config.third_party
+                                    for p in model.platforms])
         threshold = np.array([p.config.recruit_min_units for p in model.platforms])
         weekly = 7.0 * s.sales_score[:n]
         elsewhere = weekly.sum(axis=1, keepdims=True) - weekly
-        return launched[None, :] & (elsewhere >= threshold[None, :])
+        return open_to_sellers[None, :] & (elsewhere >= threshold[None, :])
 
     def own_shipping_cost(self, sellers: np.ndarray) -> np.ndarray:
         """USD per unit a seller pays carriers itself; better logistics, lower cost."""

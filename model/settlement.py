@@ -9,6 +9,7 @@ the day's sales with ``np.add.at``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,8 @@ def settle_sales(sales: Sales, sellers: SellerArrays, platform_cash: np.ndarray,
     p = sales.platform
     ledger.add("consumer_payments", p, sales.price - sales.coupon)
     ledger.add("gmv", p, sales.price)
+    third_party = sellers.owner[sales.seller] == INDEPENDENT
+    ledger.add("third_party_gmv", p, np.where(third_party, sales.price, 0.0))
     ledger.add("referral_fees", p, referral)
     ledger.add("fulfilment_fees", p, sales.fulfilment_fee)
     ledger.add("subsidies", p, sales.coupon)
@@ -85,14 +88,22 @@ def store_running_cost(stores: np.ndarray, daily_cost: float, overhead_growth: f
 
 
 def charge_store_costs(sellers: SellerArrays, daily_cost: float, overhead_growth: float,
-                       ledger: Ledger) -> None:
-    """Independent sellers pay the daily running cost of their stores, split per store."""
+                       ledger: Ledger, listing_groups: Sequence[np.ndarray] = ()) -> None:
+    """Independent sellers pay the daily running cost of their stores, split per store.
+
+    A listing shared by a group of platforms (list once, sell everywhere) is one store.
+    """
     n = sellers.count
     independent = sellers.owner[:n] == INDEPENDENT
     listed = sellers.listed[:n] & (sellers.alive[:n] & independent)[:, None]
-    stores = listed.sum(axis=1)
+    platforms_listed = listed.sum(axis=1)
+    stores = platforms_listed.copy()
+    for members in listing_groups:
+        in_group = listed[:, members]
+        stores -= in_group.sum(axis=1) - in_group.any(axis=1)
     total = store_running_cost(stores, daily_cost, overhead_growth)
-    per_store = np.divide(total, stores, out=np.zeros(n), where=stores > 0)[:, None] * listed
+    share = np.divide(total, platforms_listed, out=np.zeros(n), where=platforms_listed > 0)
+    per_store = share[:, None] * listed
     sellers.cash[:n] -= total
     sellers.profit[:n] -= per_store
     ledger.add("store_costs", np.arange(listed.shape[1]), per_store.sum(axis=0))
@@ -124,3 +135,14 @@ def charge_monthly_fees(sellers: SellerArrays, monthly_fee: np.ndarray,
     sellers.profit[:n] -= daily
     platform_cash += daily.sum(axis=0)
     ledger.add("monthly_fees", np.arange(len(monthly_fee)), daily.sum(axis=0))
+
+
+def charge_holding_costs(sellers: SellerArrays, daily_cost: float, ledger: Ledger) -> None:
+    """Sellers whose funds are frozen keep paying for their stranded stock."""
+    n = sellers.count
+    held = np.flatnonzero(sellers.alive[:n] & (sellers.frozen[:n] > 0))
+    if len(held) == 0 or daily_cost <= 0:
+        return
+    sellers.cash[held] -= daily_cost
+    ledger.add("store_costs", sellers.frozen_on[held].astype(np.int64),
+               np.full(len(held), daily_cost))

@@ -16,6 +16,7 @@ from model import feedback, fees, shopping, traffic
 from model.settlement import (
     Sales,
     charge_clicks,
+    charge_holding_costs,
     charge_monthly_fees,
     charge_store_costs,
     consolidate_first_party,
@@ -65,7 +66,7 @@ def refresh_slates(model: MarketModel) -> None:
                                               if platform.in_promotion(model.day) else 1.0)
             slate = traffic.build_slate(
                 candidates, scores, bids, s.rating[candidates, p] + 0.1,
-                cfg.slate_size, cfg.ad_slots, cfg.ad_reserve_cpc)
+                cfg.slate_size, platform.ad_slots, platform.ad_reserve_cpc)
             model.slates[(p, c)] = slate
             attention = traffic.position_ctr(len(slate.sellers))
             relative = s.price[slate.sellers, p] / model.reference_price[c]
@@ -115,9 +116,11 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     np.add.at(units, (seller, bought_on), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng)
     _charge_ads(model, platforms, categories)
-    charge_store_costs(s, model.config.sellers.store_cost, model.config.sellers.overhead_growth,
-                       model.ledger)
-    monthly = np.array([p.config.monthly_fee for p in model.platforms])
+    sellers_cfg = model.config.sellers
+    charge_store_costs(s, sellers_cfg.store_cost, sellers_cfg.overhead_growth, model.ledger,
+                       model.listing_groups())
+    charge_holding_costs(s, sellers_cfg.frozen_holding_cost, model.ledger)
+    monthly = np.array([p.monthly_fee for p in model.platforms])
     charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return visitors[rows], bought_on, units

@@ -237,3 +237,48 @@ def test_every_archetype_trades_and_keeps_its_books(kind):
     frame = model.platform_frame()
     assert frame.orders.sum() > 50
     assert (frame.take_rate.between(0, 1)).all()
+
+
+def test_platform_closed_to_outside_sellers_keeps_only_its_own_lines():
+    model = market([
+        {"name": "shein", "kind": "fast_fashion", "initial_awareness": 0.8,
+         "initial_sellers": 1.0},
+        {"name": "amz", "kind": "marketplace", "initial_awareness": 0.8}], consumers=4000)
+    model.run(40)
+    s, n = model.sellers, model.sellers.count
+    on_shein = s.alive[:n] & s.listed[:n, 0]
+    assert on_shein.any()
+    assert np.all(s.owner[:n][on_shein] == 0)
+
+
+def test_a_grouped_listing_is_one_store_closed_together_and_costed_once():
+    from model.settlement import store_running_cost
+    model = market(
+        [{"name": "us", "kind": "marketplace", "listing_group": "global",
+          "initial_awareness": 0.8, "initial_sellers": 0.6},
+         {"name": "br", "kind": "marketplace", "listing_group": "global",
+          "initial_awareness": 0.8, "initial_sellers": 0.6},
+         {"name": "local", "kind": "low_fee_marketplace", "initial_awareness": 0.5,
+          "initial_sellers": 0.3}], consumers=5000, sellers=150)
+    s, n = model.sellers, model.sellers.count
+    independent = s.owner[:n] == -1
+    grouped = s.listed[:n, :2][independent]
+    assert np.all(grouped[:, 0] == grouped[:, 1]), "listed on both or neither"
+    cash = s.cash[:n].copy()
+    model.run(1)
+    # the day's running cost of a seller on us+br+local is that of two stores, not three
+    three = np.flatnonzero(independent & s.listed[:n].all(axis=1))
+    assert len(three)
+    cost = model.config.sellers.store_cost
+    growth = model.config.sellers.overhead_growth
+    assert store_running_cost(np.array([2]), cost, growth)[0] < store_running_cost(
+        np.array([3]), cost, growth)[0]
+    spent = cash[three] - s.cash[three]
+    no_sales_no_ads = (s.units[three].sum(axis=1) == 0) & (s.clicks[three].sum(axis=1) == 0)
+    assert no_sales_no_ads.any()
+    assert spent[no_sales_no_ads] == pytest.approx(
+        store_running_cost(np.array([2]), cost, growth)[0])
+    model.run(120)
+    independent = s.owner[: s.count] == -1
+    grouped = s.listed[: s.count, :2][independent]
+    assert np.all(grouped[:, 0] == grouped[:, 1]), "closures and openings keep them together"

@@ -145,3 +145,30 @@ def test_enforcement_sweep_freezes_funds_then_releases_them():
     assert suspended > 0
     model.run(10)
     assert model.sellers.frozen.sum() == pytest.approx(0.0)
+
+
+def test_fee_change_can_reset_every_fee_lever():
+    config = two_platform_config(events=[
+        {"day": 3, "kind": "fee_change", "platform": "A", "fulfilment_markup": 0.6,
+         "monthly_fee": 39.99, "ad_slots": 5, "ad_reserve_cpc": 0.8}])
+    model = run(config, 1, 2)
+    fee_before = model.platforms[0].fulfilment_fee
+    model.run(1)
+    platform = model.platforms[0]
+    assert platform.fulfilment_fee == pytest.approx(fee_before / 1.3 * 1.6)
+    assert (platform.monthly_fee, platform.ad_slots, platform.ad_reserve_cpc) == (39.99, 5, 0.8)
+    model.run(1)
+    sponsored = [sl.sponsored.sum() for (p, _), sl in model.slates.items() if p == 0]
+    assert max(sponsored) > 3
+    assert all((sl.cpc[sl.sponsored] >= 0.8 - 1e-12).all()
+               for (p, _), sl in model.slates.items() if p == 0)
+
+
+def test_take_rate_is_measured_on_third_party_sales():
+    config = two_platform_config(**{"platforms.A.kind": "incumbent"})
+    model = run(config, 2, 20)
+    total = model.ledger.total
+    paid = (model.ledger.platform_fees(total) + total["ad_spend"])[0]
+    assert total["third_party_gmv"][0] < total["gmv"][0]  # the 1P lines sell too
+    frame = model.platform_frame().query("platform == 'A'")
+    assert frame.take_rate.mean() == pytest.approx(paid / total["third_party_gmv"][0], rel=0.15)
