@@ -66,6 +66,7 @@ class SellerArrays:
     units: np.ndarray         # (M, P) units sold since the last review
     profit: np.ndarray        # (M, P) profit since the last review, USD
     clicks: np.ndarray        # (M, P) paid clicks since the last review
+    paid_units: np.ndarray    # (M, P) units sold through sponsored slots since the review
     aspiration: np.ndarray    # (M,) profit per review the seller has come to expect, USD
     losing: np.ndarray        # (M, P) consecutive reviews a store was expected to lose money
     count: int = 0
@@ -86,6 +87,7 @@ class SellerArrays:
             listed_since=np.zeros((m, p), np.int32), price=np.zeros((m, p)),
             ad_bid=np.zeros((m, p)), sales_score=np.zeros((m, p)), rating=np.full((m, p), 0.5),
             units=np.zeros((m, p)), profit=np.zeros((m, p)), clicks=np.zeros((m, p)),
+            paid_units=np.zeros((m, p)),
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
         )
 

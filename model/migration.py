@@ -116,7 +116,9 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     keep = listed & ~close
     count = keep.sum(axis=1)
 
-    candidate = np.where(eligible & ~listed, expected, -np.inf)
+    # a tiny random jitter breaks ties between equally attractive platforms at random
+    jitter = rng.uniform(0.0, 1e-6, size=expected.shape)
+    candidate = np.where(eligible & ~listed, expected + jitter, -np.inf)
     best = candidate.argmax(axis=1)
     best_value = candidate[np.arange(len(idx)), best]
     pays = searching & (best_value * HORIZON_REVIEWS > onboarding_cost[best])

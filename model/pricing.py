@@ -42,7 +42,8 @@ def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share
             ) -> np.ndarray:
     """Bid per click: a share of the expected margin a click brings.
 
-    Conversion is estimated as units per paid click, shrunk towards a prior and capped.
+    Conversion is estimated as units sold through sponsored slots per paid click, shrunk
+    towards a prior and capped.
     """
     conversion = np.minimum((units + DEFAULT_CONVERSION * 20) / (clicks + 20), 0.5)
     return np.maximum(bid_share * conversion * margin, 0.0)

@@ -158,6 +158,7 @@ class SellerReview:
         s.units[:] = 0.0
         s.profit[:] = 0.0
         s.clicks[:] = 0.0
+        s.paid_units[:] = 0.0
         model.arrivals[:] = 0.0
 
     def _exit(self, sellers: np.ndarray, move: str) -> None:
@@ -184,7 +185,8 @@ class SellerReview:
             return
         idx = self._create(n_new)
         self._link_newcomers(idx)
-        estimate = np.where(self.eligible()[idx], self.expected_profit()[idx], -np.inf)
+        jitter = model.rng.uniform(0.0, 1e-6, size=(n_new, len(model.platforms)))
+        estimate = np.where(self.eligible()[idx], self.expected_profit()[idx] + jitter, -np.inf)
         best = estimate.argmax(axis=1)
         joins = estimate[np.arange(n_new), best] > 0
         model.ledger.add("seller_capital", best[joins], s.cash[idx[joins]])
@@ -299,7 +301,7 @@ class SellerReview:
                     platform.config.supply_squeeze)
         s.price[:n] = np.where(stores, new_price, s.price[:n])
         margin = new_price * (1 - rate) - cost
-        bids = pricing.ad_bids(margin, s.units[:n], s.clicks[:n], self.config.ad_bid_share)
+        bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share)
         solvent = (s.cash[:n] > 0)[:, None]
         s.ad_bid[:n] = np.where(stores & solvent, bids, 0.0)
 

@@ -73,13 +73,17 @@ def refresh_slates(model: MarketModel) -> None:
             model.price_index[p, c] = np.average(relative, weights=attention)
 
 
-def slate_matrix(model: MarketModel) -> np.ndarray:
-    """Seller index at each (platform, category, position); -1 where empty."""
+def slate_matrix(model: MarketModel) -> tuple[np.ndarray, np.ndarray]:
+    """Seller index at each (platform, category, position), -1 where empty; and whether
+    the position is sponsored."""
     width = max([pc.slate_size for pc in model.config.platforms], default=1)
-    ids = np.full((len(model.platforms), len(model.category_names), width), -1, np.int64)
+    shape = (len(model.platforms), len(model.category_names), width)
+    ids = np.full(shape, -1, np.int64)
+    sponsored = np.zeros(shape, dtype=bool)
     for (p, c), slate in model.slates.items():
         ids[p, c, : len(slate.sellers)] = slate.sellers
-    return ids
+        sponsored[p, c, : len(slate.sellers)] = slate.sponsored
+    return ids, sponsored
 
 
 def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarray,
@@ -90,7 +94,8 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     """
     s, c = model.sellers, model.consumers
     units = np.zeros_like(s.sales_score)
-    ids = slate_matrix(model)[platforms, categories]
+    all_ids, all_sponsored = slate_matrix(model)
+    ids = all_ids[platforms, categories]
     valid = ids >= 0
     safe = np.where(valid, ids, 0)
     coupon_rate = np.array([p.coupon_now for p in model.platforms])
@@ -114,6 +119,8 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     sales = _price_sales(model, seller, bought_on, categories[rows], price[rows, chosen])
     settle_sales(sales, s, model.platform_cash, model.ledger)
     np.add.at(units, (seller, bought_on), 1.0)
+    via_ad = all_sponsored[platforms, categories][rows, chosen]
+    np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng)
     _charge_ads(model, platforms, categories)
     sellers_cfg = model.config.sellers
