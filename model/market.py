@@ -152,6 +152,16 @@ class MarketModel(Model):
         self.recorder.moves.extend(
             (day, int(a), int(b), move, int(s)) for s, a, b in zip(sellers, src, dst, strict=True))
 
+    def retire_sellers(self, sellers: np.ndarray) -> None:
+        """Take sellers (or product lines) out of the market: stores closed, agents removed.
+        Their rows stay, so that their history and cash remain in the books."""
+        self.sellers.alive[sellers] = False
+        self.sellers.listed[sellers] = False
+        for i in sellers:
+            agent = self.seller_agents.pop(int(i), None)
+            if agent is not None:
+                agent.remove()
+
     def fake_review_propensity(self, sellers: np.ndarray) -> np.ndarray:
         """Relative chance of being caught in an enforcement sweep (mean 1)."""
         return self.review.fake_review_propensity(sellers)

@@ -90,12 +90,7 @@ def test_and_scale(model: MarketModel, p: int) -> tuple[int, int, int]:
     flops = on_test[s.sales_score[on_test, p] < HIT_UNITS_PER_DAY]
     s.unit_cost[hits] *= SCALED_COST / TEST_BATCH_COST
     s.scaled[hits] = True
-    s.alive[flops] = False
-    s.listed[flops] = False
-    for i in flops:
-        agent = model.seller_agents.pop(int(i), None)
-        if agent is not None:
-            agent.remove()
+    model.retire_sellers(flops)
     launched = add_first_party_lines(model, p, TESTS_PER_CATEGORY, TEST_BATCH_COST)
     s.quality[launched] = new_product_quality(
         np.full(len(launched), 0.8), s.quality[launched], model.rng)

@@ -163,16 +163,11 @@ class SellerReview:
 
     def _exit(self, sellers: np.ndarray, move: str) -> None:
         model, s = self.model, self.model.sellers
-        for seller, platform in zip(*np.nonzero(s.listed[sellers]), strict=True):
-            model.record_moves(move, np.array([sellers[seller]]), platform, EXIT)
+        rows, platforms = np.nonzero(s.listed[sellers])
+        model.record_moves(move, sellers[rows], platforms, EXIT)
         no_store = sellers[~s.listed[sellers].any(axis=1)]
         model.record_moves(move, no_store, NONE, EXIT)
-        s.alive[sellers] = False
-        s.listed[sellers] = False
-        for i in sellers:
-            agent = model.seller_agents.pop(int(i), None)
-            if agent is not None:
-                agent.remove()
+        model.retire_sellers(sellers)
 
     def _enter(self, expected_mean: np.ndarray) -> None:
         """New sellers enter where stores make money, on the best platform for them."""
@@ -192,10 +187,8 @@ class SellerReview:
         model.ledger.add("seller_capital", best[joins], s.cash[idx[joins]])
         self._open_stores(idx[joins], best[joins])
         model.record_moves("entry", idx[joins], ENTRY, best[joins])
-        s.alive[idx[~joins]] = False
         s.cash[idx[~joins]] = 0.0  # stayed out: their capital never entered the market
-        for i in idx[~joins]:
-            model.seller_agents.pop(int(i)).remove()
+        model.retire_sellers(idx[~joins])
 
     # --------------------------------------------------------------- estimates
     def eligible(self) -> np.ndarray:
