@@ -89,6 +89,8 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
     overrides = parse_sets(sets)
     if reps < 1:
         raise CommandError(f"--reps {reps}: must be >= 1")
+    if steps is not None and steps < 1:
+        raise CommandError(f"--steps {steps}: must be >= 1")
     try:
         steps = steps or default_steps(model, scenario, overrides)
         plan = plan_replicates(model, scenario, overrides, reps, seed, steps)

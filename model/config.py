@@ -368,8 +368,9 @@ def with_archetype(platform: Mapping[str, Any], index: int) -> dict[str, Any]:
     """Fill a platform table's missing fields from its archetype preset."""
     kind = platform.get("kind", "marketplace")
     if kind not in ARCHETYPES:
-        raise ConfigError(f"platforms[{index}].kind = {kind!r}: allowed kinds are "
-                          + ", ".join(ARCHETYPES))
+        name = platform.get("name")
+        where = f"platforms.{name}" if isinstance(name, str) else f"platforms[{index}]"
+        raise ConfigError(f"{where}.kind = {kind!r}: allowed kinds are " + ", ".join(ARCHETYPES))
     return {**ARCHETYPES[kind], **platform}
 
 
