@@ -1,0 +1,213 @@
+"""Configuration of the market's participants: consumers, sellers and platforms.
+
+Plain frozen dataclasses, every field declared with its unit, meaning, allowed values and
+source (:func:`model.params.param`); :mod:`model.config` assembles them into a scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from model.archetypes import ARCHETYPES
+from model.params import param
+
+BUSINESS_MODELS = ("marketplace", "managed", "retail", "content", "auction")
+TRAFFIC_RULES = ("organic", "price", "content", "fair")
+
+
+@dataclass(frozen=True)
+class FeeTier:
+    """A referral rate for one category up to a price ceiling (tiers apply in order)."""
+
+    category: str = param("", unit="-", doc="Category the tier applies to.")
+    max_price: float = param(float("inf"), unit="USD", low=0.0,
+                             doc="The tier covers prices up to and including this value.")
+    rate: float = param(0.15, unit="share of price", low=0.0, high=1.0,
+                        doc="Referral fee for items in this tier.")
+
+
+@dataclass(frozen=True)
+class ConsumerConfig:
+    """Consumers: how many, how often they shop and what they care about."""
+
+    n_consumers: int = param(20_000, unit="consumers", low=1, doc="Number of consumers.")
+    shopping_rate: float = param(0.05, unit="trips per consumer-day", low=0.0, high=1.0,
+                                 doc="Chance that a consumer goes shopping on a given day.")
+    price_sensitivity: float = param(4.0, unit="utility per reference price", low=0.0,
+                                     doc="Mean weight on price relative to the category's "
+                                         "reference price (logit coefficient).")
+    price_sensitivity_spread: float = param(0.3, unit="log-sd", low=0.0, high=2.0,
+                                            doc="Heterogeneity of price sensitivity.")
+    delivery_sensitivity: float = param(0.15, unit="utility per day", low=0.0,
+                                        doc="Disutility of each day of delivery time.")
+    quality_sensitivity: float = param(1.5, unit="utility per quality unit", low=0.0,
+                                       doc="Weight on listing quality (0–1 scale).")
+    selection_weight: float = param(0.5, unit="utility per log listing", low=0.0,
+                                    doc="Value of a wider selection in the category.")
+    coupon_sensitivity: float = param(3.0, unit="utility per price share", low=0.0,
+                                      doc="Weight on the coupon as a share of price.")
+    habit_weight: float = param(1.5, unit="utility per habit unit", low=0.0,
+                                doc="Switching cost: utility of a habitual platform.")
+    habit_gain: float = param(0.3, unit="habit per visit", low=0.0, high=1.0,
+                              doc="Habit added by a visit (habit saturates at 1).")
+    habit_decay: float = param(0.01, unit="share per day", low=0.0, high=1.0,
+                               doc="Daily decay of habit.")
+    word_of_mouth: float = param(0.05, unit="probability per contact", low=0.0, high=1.0,
+                                 doc="Chance that a buyer makes an unaware contact aware.")
+    network_degree: int = param(8, unit="contacts", low=2, doc="Mean contacts per consumer.")
+    network_rewiring: float = param(0.1, unit="probability", low=0.0, high=1.0,
+                                    doc="Small-world rewiring probability.")
+    outside_option: float = param(0.0, unit="utility",
+                                  doc="Utility of buying offline / elsewhere instead.")
+    multi_homing: bool = param(True, unit="-", source="SPEC: >60% of Shein shoppers used Temu",
+                               doc="Whether consumers compare several platforms per trip; "
+                                   "if false each shops only on their most habitual one.")
+    budget: float = param(2.5, unit="reference prices", low=0.1,
+                          doc="Mean maximum price a consumer pays, in reference prices.")
+
+
+@dataclass(frozen=True)
+class SellerConfig:
+    """Sellers: how many, of which kinds, and how they review their platform portfolio."""
+
+    n_sellers: int = param(500, unit="sellers", low=1, doc="Initial number of sellers.")
+    kind_shares: dict[str, float] = param(
+        {"factory": 0.3, "trader": 0.4, "brand": 0.2, "big_seller": 0.1},
+        unit="share", low=0.0, doc="Mix of seller kinds (normalised).",
+        source="SPEC: factories, traders, brands, giant trees and grass")
+    initial_cash: float = param(5_000.0, unit="USD", low=0.0,
+                                doc="Mean starting cash of a seller.")
+    review_interval: int = param(7, unit="days", low=1,
+                                 doc="Days between portfolio and price reviews.")
+    onboarding_cost: float = param(100.0, unit="USD", low=0.0,
+                                   doc="One-off cost of opening a store on a platform.")
+    store_cost: float = param(1.0, unit="USD per day", low=0.0,
+                              doc="Daily cost of running a store on one platform.")
+    review_inertia: float = param(0.5, unit="probability", low=0.0, high=1.0,
+                                  doc="Chance a seller leaves its portfolio as it is at a review.")
+    peer_weight: float = param(0.5, unit="share", low=0.0, high=1.0,
+                               doc="Weight on peers' reported profit versus own estimate.")
+    entry_rate: float = param(0.01, unit="share of sellers per review", low=0.0, high=1.0,
+                              doc="New sellers per review at full attractiveness.")
+    exit_cash: float = param(-500.0, unit="USD",
+                             doc="A seller whose cash falls below this exits.")
+    price_adjustment: float = param(0.5, unit="share per review", low=0.0, high=1.0,
+                                    doc="How far a price moves towards its target at a review.")
+    ad_bid_share: float = param(0.5, unit="share of margin", low=0.0, high=1.0,
+                                doc="Share of the expected margin per click bid for ads.")
+    network_degree: int = param(6, unit="peers", low=2, doc="Peers per seller.")
+    own_shipping_cost: float = param(0.25, unit="reference prices per unit", low=0.0,
+                                     doc="Cost of shipping an order without the platform "
+                                         "(for a seller of average logistics competence).")
+    frozen_holding_cost: float = param(10.0, unit="USD per day", low=0.0,
+                                       doc="Cost of stock and debts stranded while a sweep "
+                                           "holds a seller's funds.",
+                                       source="SPEC: 2021 sweep froze funds and inventory; "
+                                              "some large sellers went bankrupt")
+    overhead_growth: float = param(0.3, unit="exponent", low=0.0, high=2.0,
+                                   doc="Store running cost grows as stores^(1+x): 'big and "
+                                       "comprehensive' sellers pay more per store.")
+    product_refresh_rate: float = param(0.04, unit="share of sellers per review", low=0.0,
+                                        high=1.0,
+                                        doc="Chance a seller launches a new product at a "
+                                            "review (quality redrawn from its selection skill).",
+                                        source="SPEC: ~40% of sales from products < 12 months")
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    """A platform: business model, fees, traffic rule, logistics and marketing.
+
+    ``kind`` names an archetype preset (``model.archetypes``); any field given explicitly
+    overrides the preset.
+    """
+
+    name: str = param("platform", unit="-", doc="Platform name.")
+    kind: str = param("marketplace", unit="-", choices=tuple(ARCHETYPES),
+                      doc="Archetype preset the other defaults come from.")
+    business_model: str = param("marketplace", unit="-", choices=BUSINESS_MODELS,
+                                doc="Who sets prices and holds stock.")
+    launch_day: int = param(0, unit="day", low=0, doc="Day the platform opens.")
+    referral_fee: float = param(0.15, unit="share of price", low=0.0, high=1.0,
+                                doc="Default referral fee on each sale.",
+                                source="SPEC: incumbent referral ≈15%")
+    fee_tiers: list[FeeTier] = param([], unit="-",
+                                     doc="Category and price-tier overrides of the referral fee.")
+    fulfilment: bool = param(True, unit="-", doc="Platform fulfils orders (sellers pay a fee).")
+    fulfilment_markup: float = param(0.3, unit="share of unit cost", low=0.0,
+                                     doc="Fulfilment fee over the platform's logistics cost.",
+                                     source="SPEC: fulfilment 20–35% of sales, raised often")
+    logistics_cost: float = param(4.0, unit="USD per unit", low=0.0,
+                                  doc="Logistics cost per unit at the reference volume.")
+    logistics_reference_volume: float = param(1_000.0, unit="orders per day", low=1.0,
+                                              doc="Volume at which the unit cost is as given.")
+    scale_elasticity: float = param(0.15, unit="-", low=0.0, high=1.0,
+                                    doc="Unit cost falls as volume^-elasticity (scale economies).")
+    delivery_days: float = param(2.0, unit="days", low=0.0, doc="Typical delivery time.",
+                                 source="SPEC: incumbent same/next day; entrants 7–10 days")
+    traffic_rule: str = param("organic", unit="-", choices=TRAFFIC_RULES,
+                              doc="How listings are ranked into the slate.")
+    slate_size: int = param(12, unit="listings", low=1, doc="Listings shown per search.")
+    ad_slots: int = param(3, unit="slots", low=0, doc="Sponsored slots at the top of the slate.")
+    ad_reserve_cpc: float = param(0.2, unit="USD per click", low=0.0,
+                                  doc="Reserve price of the ad auction.",
+                                  source="SPEC: CPC < $0.5 in 2016, > $1.5 by 2024")
+    organic_stickiness: float = param(0.8, unit="share", low=0.0, high=1.0,
+                                      doc="Weight of past sales in organic rank (stickiness).",
+                                      source="SPEC: one listing can stay on top for years")
+    new_seller_boost: float = param(0.0, unit="rank score", low=0.0,
+                                    doc="Rank bonus for listings younger than 30 days.")
+    coupon_rate: float = param(0.0, unit="share of price", low=0.0, high=0.9,
+                               doc="Coupon paid by the platform on each order.",
+                               source="SPEC: Temu hands out large coupons")
+    subsidy_budget: float = param(0.0, unit="USD", low=0.0,
+                                  doc="Budget for coupons; coupons stop when it runs out.")
+    marketing_spend: float = param(0.0, unit="USD per day", low=0.0,
+                                   doc="Outside advertising that makes consumers aware.")
+    reach_cost: float = param(2.0, unit="USD per consumer reached", low=0.01,
+                              doc="Cost of making one consumer aware through outside ads.")
+    initial_awareness: float = param(0.5, unit="share of consumers", low=0.0, high=1.0,
+                                     doc="Share of consumers aware of it on launch.")
+    initial_sellers: float = param(0.5, unit="share of sellers", low=0.0, high=1.0,
+                                   doc="Share of initial sellers listed on it at start.")
+    initial_cash: float = param(1e6, unit="USD", doc="Platform cash at start.")
+    fixed_cost: float = param(0.0, unit="USD per day", low=0.0, doc="Daily operating cost.")
+    monthly_fee: float = param(0.0, unit="USD per seller-month", low=0.0,
+                               doc="Subscription or listing fee per store per month.")
+    price_tolerance: float = param(0.1, unit="share above lowest", low=0.0,
+                                   doc="Managed model: supply prices more than this above the "
+                                       "category's lowest are not shown (reverse auction).")
+    supply_squeeze: float = param(0.03, unit="share per review", low=0.0, high=0.5,
+                                  doc="Managed model: cut demanded from the lowest supply "
+                                      "price at each review.")
+    feed_audience: float = param(0.0, unit="share of aware consumers per day", low=0.0,
+                                 high=1.0, doc="Content model: consumers scrolling the feed.")
+    impulse_rate: float = param(0.0, unit="purchase attempts per feed session", low=0.0,
+                                high=1.0, doc="Content model: impulse buying from the feed.")
+    third_party: bool = param(True, unit="-",
+                              doc="Whether outside sellers may open stores (false: only the "
+                                  "platform's own lines).")
+    recruit_min_units: float = param(0.0, unit="units per week", low=0.0,
+                                     doc="Sellers must sell this much elsewhere to be "
+                                         "accepted (recruitment threshold).",
+                                     source="SPEC: TikTok Shop recruits sellers with >= $2M/yr")
+    price_parity: bool = param(False, unit="-",
+                               doc="Demote listings priced higher here than elsewhere.")
+    first_party_products: int = param(0, unit="products per category", low=0,
+                                      doc="Own (1P) product lines the platform sells itself.")
+    test_and_scale: bool = param(False, unit="-",
+                                 doc="Launch small test batches weekly, scale what sells, "
+                                     "drop the rest (fast fashion).")
+    loyalty: float = param(1.0, unit="x habit gain", low=0.0,
+                           doc="How much habit a visit builds here, relative to elsewhere.")
+    onboarding_factor: float = param(1.0, unit="x onboarding cost", low=0.0,
+                                     doc="Ease of opening a store here (entry threshold).")
+    brand_boost: float = param(0.0, unit="rank score", low=0.0,
+                               doc="Rank bonus for brand sellers (flagship stores).")
+    parent_funding: float = param(0.0, unit="USD", low=0.0,
+                                  doc="Losses a parent company covers; below that the "
+                                      "platform stops coupons and outside marketing.")
+    region: str = param("", unit="-", doc="Market region served ('' = every region).")
+    listing_group: str = param("", unit="-",
+                               doc="Platforms in one group share listings: list once, sell "
+                                   "everywhere.")
