@@ -182,7 +182,8 @@ def plot_migration(migration: pd.DataFrame, n_reps: int, path: Path) -> Path:
             ax.add_patch(Rectangle((x, pos[n] - h), 0.03, h, color=colors[n]))
             label_y = min(pos[n] - h / 2, label_y - 0.075)  # keep labels apart
             tx = x - 0.01 if side == 0 else x + 0.04
-            ax.text(tx, label_y, f"{n}  {tot[n]:,.1f}", ha=ha, va="center", fontsize=9)
+            digits = 0 if float(tot[n]).is_integer() else 1
+            ax.text(tx, label_y, f"{n}  {tot[n]:,.{digits}f}", ha=ha, va="center", fontsize=9)
     ax.set_xlim(-0.25, 1.25)
     ax.set_ylim(min(-0.02, label_y - 0.04), 1.02)
     ax.set_title(f"Seller migration, from (left) -> to (right): sellers per run, mean of "
