@@ -238,7 +238,7 @@ class SellerReview:
         stores = s.listed[:n] & s.alive[:n, None]
         margin_only = self._margin_estimate(stores)
         if not model.config.cross_side_effects:
-            return margin_only
+            return self._per_listing(margin_only)
         own = s.profit[:n]
         peers, peer_count = migration.peer_average(own, stores, self.peer_source,
                                                    self.peer_target)
@@ -248,8 +248,14 @@ class SellerReview:
         np.logical_or.at(listed_somewhere, s.category[:n], stores)
         category_info = np.where(listed_somewhere, by_category, np.nan)[s.category[:n]]
         category_info = np.where(np.isnan(category_info), margin_only, category_info)
-        return migration.expected_profit(own, stores, peers, peer_count, category_info,
-                                         self.config.peer_weight)
+        return self._per_listing(migration.expected_profit(
+            own, stores, peers, peer_count, category_info, self.config.peer_weight))
+
+    def _per_listing(self, expected: np.ndarray) -> np.ndarray:
+        """A listing shared by a group of platforms is judged on its total across them."""
+        for members in self.model.listing_groups():
+            expected[:, members] = expected[:, members].sum(axis=1, keepdims=True)
+        return expected
 
     def _margin_estimate(self, stores: np.ndarray) -> np.ndarray:
         """Profit per review from fees and costs alone, at the market's average sales

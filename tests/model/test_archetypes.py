@@ -282,3 +282,5 @@ def test_a_grouped_listing_is_one_store_closed_together_and_costed_once():
     independent = s.owner[: s.count] == -1
     grouped = s.listed[: s.count, :2][independent]
     assert np.all(grouped[:, 0] == grouped[:, 1]), "closures and openings keep them together"
+    expected = model.review.expected_profit()
+    assert np.allclose(expected[:, 0], expected[:, 1]), "judged on the listing's total"
