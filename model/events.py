@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.config import EventConfig
+from model.migration import NONE
 
 if TYPE_CHECKING:
     from model.market import MarketModel
@@ -109,7 +110,7 @@ def enforcement_sweep(model: MarketModel, p: int, event: EventConfig) -> str:
     sellers.frozen[hit] += held
     sellers.frozen_on[hit] = p
     sellers.cash[hit] -= held
-    model.record_moves("suspended", hit, p, model.exit_code)
+    model.record_moves("suspended", hit, p, NONE)
     release = FundRelease(model, hit, held)
     model.keep_alive(release)
     model.schedule_event(release.fire, at=model.day + event.duration - EVENT_LEAD)

@@ -62,7 +62,6 @@ class MarketModel(Model):
         self.reference_price = np.array([c.reference_price for c in cfg.categories])
         self.category_weight = np.array([c.weight for c in cfg.categories])
         n_platforms, n_categories = len(cfg.platforms), len(cfg.categories)
-        self.exit_code, self.entry_code, self.none_code = EXIT, ENTRY, NONE
         self.event_log: list[tuple[int, str]] = []
         self._kept: list[object] = []
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.seller import SELLER_KINDS
+from agents.seller import INDEPENDENT, SELLER_KINDS
 from model import feedback, fees, shopping, traffic
 from model.settlement import (
     Sales,
@@ -157,7 +157,7 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
         budget_share = min(1.0, pl.subsidy_left / wanted.sum()) if wanted.sum() > 0 else 0.0
         coupon[on] = wanted * budget_share
         pl.subsidy_left -= coupon[on].sum()
-    owned = s.owner[seller] != -1
+    owned = s.owner[seller] != INDEPENDENT
     rate[owned] = 0.0          # a platform's own line pays no referral fee to itself
     fulfilment[owned] = 0.0
     young = model.day - s.product_since[seller] < NEW_PRODUCT_DAYS
