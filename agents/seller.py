@@ -69,6 +69,7 @@ class SellerArrays:
     paid_units: np.ndarray    # (M, P) units sold through sponsored slots since the review
     aspiration: np.ndarray    # (M,) profit per review the seller has come to expect, USD
     losing: np.ndarray        # (M, P) consecutive reviews a store was expected to lose money
+    alarm: np.ndarray         # (M,) 0–1 fear of depending on one platform (after a sweep)
     count: int = 0
 
     @classmethod
@@ -89,6 +90,7 @@ class SellerArrays:
             units=np.zeros((m, p)), profit=np.zeros((m, p)), clicks=np.zeros((m, p)),
             paid_units=np.zeros((m, p)),
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
+            alarm=np.zeros(m),
         )
 
     def add(self, n: int, kinds: np.ndarray, categories: np.ndarray, reference_price: np.ndarray,

@@ -99,12 +99,14 @@ def enforcement_sweep(model: MarketModel, p: int, event: EventConfig) -> str:
     """Suspend stores on ``p``: chance ``share`` scaled by each seller's fake-review
     propensity. Suspended sellers lose the store and their cash is frozen for
     ``duration`` days, while the stranded stock keeps costing them
-    (``sellers.frozen_holding_cost``): those with no other income can go bankrupt."""
+    (``sellers.frozen_holding_cost``): those with no other income can go bankrupt.
+    Every seller on ``p`` is alarmed and looks for a second platform at its next reviews."""
     sellers = model.sellers
     n = sellers.count
     on_platform = np.flatnonzero(sellers.alive[:n] & sellers.listed[:n, p])
     risk = np.clip(event.share * model.fake_review_propensity(on_platform), 0.0, 1.0)
     hit = on_platform[model.rng.random(len(on_platform)) < risk]
+    sellers.alarm[on_platform] = 1.0  # all sellers there see that one platform is a risk
     sellers.listed[hit, p] = False
     held = np.maximum(sellers.cash[hit], 0.0)
     sellers.frozen[hit] += held

@@ -4,7 +4,8 @@ At each review a seller (unless inertia keeps it as it is) estimates the weekly 
 of a store on every platform: from its own results where it sells, and from what peers
 in its network report (or the platform's category average) where it does not. It
 closes stores that have been losing money for a while. If its results fell short of
-its aspiration (or, rarely, out of curiosity) it searches: it opens the best new store
+its aspiration, or a sweep on its platform alarmed it (or, rarely, out of curiosity) it
+searches: it opens the best new store
 if the gain over a horizon pays the onboarding cost and it has capacity left
 (multi-homing), or swaps its worst store for a better platform when at capacity.
 Sellers whose cash runs out exit; new sellers enter where listings are profitable.
@@ -23,6 +24,7 @@ GRACE_DAYS = 28      # a new store is given this long before it may be closed fo
 PATIENCE = 2         # consecutive losing reviews before a store is closed
 EXPLORATION = 0.1    # chance a satisfied seller looks for a new platform anyway
 ASPIRATION_MEMORY = 0.3  # weight of the latest review in a seller's aspiration level
+ALARM_MEMORY = 0.8   # share of a seller's alarm left after each review
 ENTRY = -1           # pseudo-platform index for sellers entering the market
 EXIT = -2            # pseudo-platform index for sellers leaving the market
 NONE = -3            # a store closed while the seller stays on its other platforms
@@ -106,7 +108,10 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     moves = Moves()
     listed = sellers.listed[idx]
     reviewing = rng.random(len(idx)) >= inertia
-    searching = reviewing & (dissatisfied(sellers, idx) | (rng.random(len(idx)) < EXPLORATION))
+    alarmed = rng.random(len(idx)) < sellers.alarm[idx]
+    sellers.alarm[idx] *= ALARM_MEMORY
+    curious = rng.random(len(idx)) < EXPLORATION
+    searching = reviewing & (dissatisfied(sellers, idx) | alarmed | curious)
     main = np.where(listed.any(axis=1), np.argmax(np.where(listed, expected, -np.inf), 1), NONE)
 
     settled = day - sellers.listed_since[idx] >= GRACE_DAYS

@@ -284,3 +284,20 @@ def test_a_grouped_listing_is_one_store_closed_together_and_costed_once():
     assert np.all(grouped[:, 0] == grouped[:, 1]), "closures and openings keep them together"
     expected = model.review.expected_profit()
     assert np.allclose(expected[:, 0], expected[:, 1]), "judged on the listing's total"
+
+
+def test_a_sweep_makes_sellers_on_the_platform_diversify():
+    def multihoming_after(sweep):
+        events = [{"day": 20, "kind": "enforcement_sweep", "platform": "amz", "share": 0.1,
+                   "duration": 30}] if sweep else []
+        model = market([
+            {"name": "amz", "kind": "marketplace", "initial_awareness": 0.8,
+             "initial_sellers": 1.0},
+            {"name": "walmart", "kind": "marketplace", "initial_awareness": 0.6,
+             "initial_sellers": 0.1}], seed=8, events=events)
+        model.run(19)
+        assert (model.sellers.alarm == 0).all()
+        model.run(60)
+        frame = model.platform_frame().query("platform == 'amz' and step > 70")
+        return (frame.multihoming_sellers / frame.sellers).mean()
+    assert multihoming_after(True) > multihoming_after(False) + 0.05
