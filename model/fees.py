@@ -42,7 +42,3 @@ def referral_rates(prices: np.ndarray, categories: np.ndarray, default_rate: flo
         decided |= hit
     return rates
 
-
-def take_rate(fees: float, ads: float, gmv: float) -> float:
-    """All payments sellers make to the platform as a share of GMV (0 when no GMV)."""
-    return (fees + ads) / gmv if gmv > 0 else 0.0
