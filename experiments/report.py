@@ -22,7 +22,7 @@ from experiments.models import DEFAULT_MODEL  # noqa: E402
 from experiments.replicate import ci_table  # noqa: E402
 
 SERIES = [("gmv_share", "GMV share"), ("active_consumers", "Active consumers"),
-          ("sellers", "Sellers"), ("take_rate", "Take rate (fees / GMV)"),
+          ("sellers", "Sellers"), ("take_rate", "Take rate (fees / 3P sales)"),
           ("avg_cpc", "Average CPC (USD)")]
 SUMMARY_COLUMNS = ["gmv_share", "active_consumers", "sellers", "take_rate", "avg_cpc", "profit"]
 

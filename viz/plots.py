@@ -39,7 +39,7 @@ SERIES: tuple[Series, ...] = (
            ("active_consumers",), ",.2~s"),
     Series("sellers", "Sellers", "Stores per platform (solid); of which multi-homing (dashed)",
            ("sellers", "multihoming_sellers"), ",.2~s", ("all sellers", "multi-homing")),
-    Series("take_rate", "Take rate", "Fees and ads paid by sellers / GMV",
+    Series("take_rate", "Take rate", "Fees and ads paid by sellers / their sales",
            ("take_rate",), ".0%"),
     Series("avg_cpc", "Average CPC", "USD per sponsored click (ad auction)",
            ("avg_cpc",), "$.2f", zero=False),
