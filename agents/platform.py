@@ -6,11 +6,13 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
-from model import logistics
+from model import fees, logistics
+from model.participants import FeeTier
 
 if TYPE_CHECKING:
-    from model.config import FeeTier, PlatformConfig
+    from model.participants import FeeResponse, PlatformConfig
 
 
 class Platform(mesa.Agent):
@@ -28,6 +30,7 @@ class Platform(mesa.Agent):
         self.ad_slots: int = config.ad_slots
         self.ad_reserve_cpc: float = config.ad_reserve_cpc
         self.fee_tiers: list[FeeTier] = list(config.fee_tiers)
+        self.pending_responses: list[FeeResponse] = list(config.fee_responses)
         self.coupon_rate: float = config.coupon_rate
         self.subsidy_left: float = config.subsidy_budget
         self.marketing_spend: float = config.marketing_spend
@@ -82,3 +85,17 @@ class Platform(mesa.Agent):
             volume, self.config.logistics_cost, self.config.logistics_reference_volume,
             self.config.scale_elasticity)
         self.fulfilment_fee = self._fulfilment_fee()
+
+    def respond_to_rivals(self, band_gmv: np.ndarray, category_names: list[str]) -> list[str]:
+        """Apply each pending fee response whose trigger is met; describe what changed."""
+        changed = []
+        for response in list(self.pending_responses):
+            c = category_names.index(response.category)
+            share = fees.rival_share(band_gmv, self.index, c, response.max_price)
+            if share > response.rival_share:
+                self.fee_tiers.insert(0, FeeTier(response.category, response.max_price,
+                                                 response.rate))
+                self.pending_responses.remove(response)
+                changed.append(f"{self.name} answers rivals ({share:.0%} of {response.category} "
+                               f"<= ${response.max_price:g}): referral {response.rate:.0%}")
+        return changed

@@ -17,9 +17,10 @@ from typing import Any
 
 from model.archetypes import ARCHETYPES
 from model.params import ConfigError, build, param
-from model.participants import ConsumerConfig, FeeTier, PlatformConfig, SellerConfig
+from model.participants import ConsumerConfig, FeeResponse, FeeTier, PlatformConfig, SellerConfig
 
-__all__ = ["CategoryConfig", "ConfigError", "ConsumerConfig", "EventConfig", "FeeTier",
+__all__ = ["CategoryConfig", "ConfigError", "ConsumerConfig", "EventConfig", "FeeResponse",
+           "FeeTier",
            "MarketConfig", "PlatformConfig", "RegionConfig", "SellerConfig", "TargetConfig",
            "config_from_dict", "list_scenarios", "load_scenario"]
 
@@ -151,6 +152,8 @@ class MarketConfig:
                 raise ConfigError(f"targets[{i}].platform = {target.platform!r}: "
                                   f"allowed platforms are {', '.join(names)}")
         tiers = [(f"platforms.{p.name}.fee_tiers", t) for p in self.platforms for t in p.fee_tiers]
+        tiers += [(f"platforms.{p.name}.fee_responses", r) for p in self.platforms
+                  for r in p.fee_responses]
         for i, event in enumerate(self.events):
             if event.platform not in names:
                 raise ConfigError(f"events[{i}].platform = {event.platform!r}: "

@@ -42,3 +42,26 @@ def referral_rates(prices: np.ndarray, categories: np.ndarray, default_rate: flo
         decided |= hit
     return rates
 
+
+
+PRICE_BANDS = 101  # USD 0-1, 1-2, ..., 99-100, and 100 or more
+
+
+def price_band(prices: np.ndarray) -> np.ndarray:
+    """Index of each price's one-dollar band (the last band holds $100 and above)."""
+    return np.minimum(prices.astype(np.int64), PRICE_BANDS - 1)
+
+
+def rival_share(band_gmv: np.ndarray, platform: int, category: int, max_price: float) -> float:
+    """Rivals' share of a category's GMV at or below ``max_price``.
+
+    ``band_gmv`` is (platforms x categories x price bands).
+
+    >>> gmv = np.zeros((2, 1, PRICE_BANDS))
+    >>> gmv[0, 0, 9], gmv[1, 0, 12], gmv[1, 0, 40] = 30.0, 70.0, 500.0
+    >>> rival_share(gmv, 0, 0, 15.0)
+    0.7
+    """
+    band = band_gmv[:, category, : int(max_price)].sum(axis=1)
+    total = band.sum()
+    return float((total - band[platform]) / total) if total > 0 else 0.0

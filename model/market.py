@@ -21,7 +21,7 @@ from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
 from agents.seller import INDEPENDENT
-from model import feedback, network, products, shopping
+from model import feedback, fees, network, products, shopping
 from model.config import MarketConfig, load_scenario
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
@@ -92,6 +92,7 @@ class MarketModel(Model):
         self.price_index = np.ones((n_platforms, n_categories))
         self.listings = np.zeros((n_platforms, n_categories))
         self.arrivals = np.zeros((n_platforms, n_categories))  # since the last seller review
+        self.band_gmv = np.zeros((n_platforms, n_categories, fees.PRICE_BANDS))  # this month
         self.slates: dict[tuple[int, int], Slate] = {}
         self.ledger = Ledger(n_platforms)
         self.recorder = Recorder(cfg.steps, self.platform_names, SELLER_KINDS)
@@ -281,9 +282,13 @@ class MarketModel(Model):
 
     # ------------------------------------------------------------ slow cadence
     def review_platforms(self) -> None:
-        """Monthly: platforms update their logistics cost from last month's volume."""
+        """Monthly: platforms update their logistics cost from last month's volume and
+        answer low-price rivals with the fee responses they are configured with."""
         for platform in self.platforms:
             platform.review()
+            for text in platform.respond_to_rivals(self.band_gmv, self.category_names):
+                self.log_event(text)
+        self.band_gmv[:] = 0.0
 
     def _snapshot_wealth(self) -> None:
         s = self.sellers

@@ -27,6 +27,20 @@ class FeeTier:
 
 
 @dataclass(frozen=True)
+class FeeResponse:
+    """A fee policy answering low-price rivals: when rivals' share of a category's sales at
+    or below ``max_price`` passes ``rival_share``, the platform cuts that tier to ``rate``."""
+
+    category: str = param("", unit="-", doc="Category watched.")
+    max_price: float = param(15.0, unit="USD", low=0.0, doc="Top of the price band watched.")
+    rate: float = param(0.05, unit="share of price", low=0.0, high=1.0,
+                        doc="Referral fee for the band once the platform responds.")
+    rival_share: float = param(0.3, unit="share of the band's GMV", low=0.0, high=1.0,
+                               doc="Rivals' share of the band (last month) that triggers it.",
+                               source="SPEC: Jan 2024 apparel cut, 17% -> 5% under $15")
+
+
+@dataclass(frozen=True)
 class ConsumerConfig:
     """Consumers: how many, how often they shop and what they care about."""
 
@@ -133,6 +147,9 @@ class PlatformConfig:
                                 source="SPEC: incumbent referral ≈15%")
     fee_tiers: list[FeeTier] = param([], unit="-",
                                      doc="Category and price-tier overrides of the referral fee.")
+    fee_responses: list[FeeResponse] = param([], unit="-",
+                                             doc="Fee cuts triggered by rivals' share of a "
+                                                 "price band (checked monthly).")
     fulfilment: bool = param(True, unit="-", doc="Platform fulfils orders (sellers pay a fee).")
     fulfilment_markup: float = param(0.3, unit="share of unit cost", low=0.0,
                                      doc="Fulfilment fee over the platform's logistics cost.",

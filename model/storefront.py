@@ -118,6 +118,8 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
 
     sales = _price_sales(model, seller, bought_on, categories[rows], price[rows, chosen])
     settle_sales(sales, s, model.platform_cash, model.ledger)
+    np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
+              sales.price)
     np.add.at(units, (seller, bought_on), 1.0)
     via_ad = all_sponsored[platforms, categories][rows, chosen]
     np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
