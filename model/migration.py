@@ -38,7 +38,6 @@ class Moves:
     source: list[np.ndarray] = field(default_factory=list)
     target: list[np.ndarray] = field(default_factory=list)
     move: list[str] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
 
     def record(self, move: str, seller: np.ndarray, source: np.ndarray | int,
                target: np.ndarray | int) -> None:
@@ -50,7 +49,6 @@ class Moves:
         self.source.append(np.broadcast_to(source, n).copy())
         self.target.append(np.broadcast_to(target, n).copy())
         self.move.extend([move] * n)
-        self.sizes.append(n)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """(seller, source, target, move) as flat arrays."""
