@@ -31,6 +31,7 @@ class ConsumerArrays:
     habit: np.ndarray               # (N, P) 0..1
     last_visit: np.ndarray          # (N, P) day of last visit
     region: np.ndarray              # (N,) index of the consumer's region
+    multi_homer: np.ndarray         # (N,) bool: compares every platform it knows per trip
 
     @classmethod
     def draw(cls, config: ConsumerConfig, n_platforms: int, region_shares: np.ndarray,
@@ -54,6 +55,7 @@ class ConsumerArrays:
             last_visit=np.full((n, n_platforms), NEVER, dtype=np.int32),
             region=rng.choice(len(region_shares), size=n,
                               p=region_shares / region_shares.sum()).astype(np.int16),
+            multi_homer=rng.random(n) < config.multi_homing_share * config.multi_homing,
         )
 
     def __len__(self) -> int:
@@ -80,6 +82,11 @@ class Consumer(mesa.Agent):
         """Habit (0–1) per platform."""
         row = self.model.consumers.habit[self.index]
         return {name: float(row[p]) for p, name in enumerate(self.model.platform_names)}
+
+    @property
+    def multi_homes(self) -> bool:
+        """Whether this consumer compares every platform it knows on each trip."""
+        return bool(self.model.consumers.multi_homer[self.index])
 
     @property
     def aware_of(self) -> list[str]:

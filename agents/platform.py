@@ -32,8 +32,9 @@ class Platform(mesa.Agent):
         self.fee_tiers: list[FeeTier] = list(config.fee_tiers)
         self.pending_responses: list[FeeResponse] = list(config.fee_responses)
         self.coupon_rate: float = config.coupon_rate
-        self.subsidy_left: float = config.subsidy_budget
-        self.marketing_spend: float = config.marketing_spend
+        self.scale: float = model.market_scale   # absolute amounts scale with the market
+        self.subsidy_left: float = config.subsidy_budget * self.scale
+        self.marketing_spend: float = config.marketing_spend * self.scale
         self.delivery_days: float = config.delivery_days
         self.launched: bool = config.launch_day <= 0
         self.promotion_until: int = -1
@@ -59,7 +60,7 @@ class Platform(mesa.Agent):
     @property
     def funded(self) -> bool:
         """Whether the platform (with its parent's backing) can still spend on growth."""
-        return self.cash + self.config.parent_funding > 0
+        return self.cash + self.config.parent_funding * self.scale > 0
 
     @property
     def coupon_now(self) -> float:
@@ -81,9 +82,10 @@ class Platform(mesa.Agent):
         if not self.daily_orders:
             return
         volume = sum(self.daily_orders) / len(self.daily_orders)
+        elasticity = self.config.scale_elasticity if self.model.config.scale_economies else 0.0
         self.unit_logistics_cost = logistics.unit_cost(
-            volume, self.config.logistics_cost, self.config.logistics_reference_volume,
-            self.config.scale_elasticity)
+            volume, self.config.logistics_cost, self.config.logistics_reference_volume * self.scale,
+            elasticity)
         self.fulfilment_fee = self._fulfilment_fee()
 
     def respond_to_rivals(self, band_gmv: np.ndarray, category_names: list[str]) -> list[str]:

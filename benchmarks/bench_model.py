@@ -27,7 +27,7 @@ def bench_config(n_consumers: int, n_sellers: int):
         "consumers": {"n_consumers": n_consumers}, "sellers": {"n_sellers": n_sellers},
         "platforms": [
             {"name": "incumbent", "kind": "marketplace", "initial_awareness": 0.7,
-             "initial_sellers": 0.6, "logistics_reference_volume": n_consumers / 50},
+             "initial_sellers": 0.6, "logistics_reference_volume": 400.0},
             {"name": "rival", "kind": "low_fee_marketplace", "initial_awareness": 0.4,
              "initial_sellers": 0.3},
             {"name": "entrant", "kind": "low_fee_marketplace", "launch_day": 60,
@@ -91,12 +91,13 @@ def choice_ratio(n: int = 20_000, days: int = 5) -> None:
     for _ in range(repeats):
         shoppers = shopping.draw_shoppers(rate, rng)
         cats = rng.integers(0, 6, len(shoppers))
+        terms = shopping.platform_terms(
+            delivery_sensitivity=delta[shoppers], habit=habit[shoppers],
+            delivery_days=delivery, bonus=np.zeros(3), habit_weight=1.5)
         u = shopping.platform_utilities(
-            price_sensitivity=alpha[shoppers], delivery_sensitivity=delta[shoppers],
-            habit=habit[shoppers], aware=aware[shoppers], categories=cats,
-            price_index=price_index, listings=listings, delivery_days=delivery,
-            coupon=np.zeros(3), bonus=np.zeros(3), selection_weight=0.5,
-            coupon_sensitivity=3.0, habit_weight=1.5)
+            price_sensitivity=alpha[shoppers], aware=aware[shoppers], categories=cats,
+            price_index=price_index, listings=listings, coupon=np.zeros(3), terms=terms,
+            selection_weight=0.5)
         choice = shopping.logit_choice(u, -alpha[shoppers], rng)
         visited = choice >= 0
         h = habit[shoppers[visited], choice[visited]]

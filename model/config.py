@@ -106,9 +106,28 @@ class MarketConfig:
     name: str = param("custom", unit="-", doc="Scenario name.")
     story: str = param("", unit="-", doc="One-line story of the scenario.")
     steps: int = param(365, unit="days", low=1, doc="Default run length.")
+    reference_consumers: int = param(
+        20_000, unit="consumers", low=1,
+        doc="Market size the scenario's absolute amounts are written for. Platform cash, "
+            "parent funding, subsidy budgets, marketing and fixed costs, and logistics "
+            "reference volumes scale by n_consumers / reference_consumers, so the same "
+            "scenario tells the same story at any number of consumers (scale the sellers "
+            "with it).")
     cross_side_effects: bool = param(True, unit="-",
-                                     doc="If false, consumers ignore selection and prices and "
-                                         "sellers ignore demand (the flywheel switched off).")
+                                     doc="Master switch of the flywheel's channels: if false, "
+                                         "selection_effect, demand_effect and scale_effect "
+                                         "are all off.")
+    selection_effect: bool = param(True, unit="-",
+                                   doc="Consumers value a platform's selection (if false each "
+                                       "open platform counts as offering the category's mean "
+                                       "selection). Prices still count.")
+    demand_effect: bool = param(True, unit="-",
+                                doc="Sellers follow demand: they judge platforms by the sales "
+                                    "they and their peers make there (if false, by fees and "
+                                    "costs at the market's average sales per store).")
+    scale_effect: bool = param(True, unit="-",
+                               doc="Logistics unit costs fall with a platform's volume (if "
+                                   "false every platform keeps its reference cost).")
     categories: list[CategoryConfig] = param(
         [{"name": n, "reference_price": p, "weight": w} for n, p, w in (
             ("apparel", 15.0, 3.0), ("electronics", 60.0, 1.5), ("home", 30.0, 2.0),
@@ -122,6 +141,21 @@ class MarketConfig:
     events: list[EventConfig] = param([], unit="-", doc="Scheduled shocks.")
     targets: list[TargetConfig] = param([], unit="-",
                                         doc="Reported figures to compare the run with.")
+
+    @property
+    def consumers_value_selection(self) -> bool:
+        """Whether the selection channel (more sellers -> more consumers) is on."""
+        return self.cross_side_effects and self.selection_effect
+
+    @property
+    def sellers_follow_demand(self) -> bool:
+        """Whether the demand channel (more consumers -> more sellers) is on."""
+        return self.cross_side_effects and self.demand_effect
+
+    @property
+    def scale_economies(self) -> bool:
+        """Whether the cost channel (more volume -> lower unit costs) is on."""
+        return self.cross_side_effects and self.scale_effect
 
     def validate(self, prefix: str = "") -> None:
         """Cross-field checks: names unique, events refer to existing platforms."""

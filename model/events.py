@@ -84,8 +84,8 @@ def promotion(model: MarketModel, p: int, event: EventConfig) -> str:
 def marketing_change(model: MarketModel, p: int, event: EventConfig) -> str:
     """New outside marketing spend (USD per day)."""
     platform = model.platforms[p]
-    platform.marketing_spend = event.value
-    return f"{platform.name} marketing spend ${event.value:,.0f}/day"
+    platform.marketing_spend = event.value * platform.scale
+    return f"{platform.name} marketing spend ${platform.marketing_spend:,.0f}/day"
 
 
 def coupon_change(model: MarketModel, p: int, event: EventConfig) -> str:

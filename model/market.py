@@ -31,7 +31,6 @@ from model.review import SellerReview
 from model.storefront import refresh_slates, serve_shoppers
 from model.traffic import Slate
 
-PROMOTION_BONUS = 0.5  # utility pull of a platform running a sales event
 PLATFORM_REVIEW_DAYS = 30
 
 
@@ -65,7 +64,9 @@ class MarketModel(Model):
         self.event_log: list[tuple[int, str]] = []
         self._kept: list[object] = []
 
-        self.platform_cash = np.array([p.initial_cash for p in cfg.platforms], dtype=float)
+        self.market_scale = cfg.consumers.n_consumers / cfg.reference_consumers
+        self.platform_cash = np.array([p.initial_cash for p in cfg.platforms],
+                                      dtype=float) * self.market_scale
         self.platforms = [Platform(self, i, pc) for i, pc in enumerate(cfg.platforms)]
         self.platform_by_name = {p.name: p for p in self.platforms}
 
@@ -192,16 +193,25 @@ class MarketModel(Model):
         rate = self.consumers.shopping_rate * adoption[self.consumers.region]
         shoppers = shopping.draw_shoppers(rate, self.rng, lift)
         categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
-        choice = self._choose_platforms(shoppers, categories)
-        visiting = choice >= 0
-        feed = self._feed_sessions()
-        visitors = np.concatenate([shoppers[visiting], feed[0]])
-        platforms = np.concatenate([choice[visiting], feed[1]])
-        visit_categories = np.concatenate([categories[visiting], feed[2]])
-        np.add.at(self.arrivals, (platforms, visit_categories), 1.0)
+        choice, options, terms = self._choose_platforms(shoppers, categories)
+        consider = shopping.consideration_sets(choice, options,
+                                               self.consumers.multi_homer[shoppers])
+        visiting = np.flatnonzero(choice >= 0)
+        offset = np.zeros_like(terms)
+        offset[visiting] = terms[visiting] - terms[visiting, choice[visiting], None]
+        feed_consumers, feed_platforms, feed_categories = self._feed_sessions()
+        feed_consider = np.zeros((len(feed_consumers), len(self.platforms)), dtype=bool)
+        feed_consider[np.arange(len(feed_consumers)), feed_platforms] = True
+        trips = np.concatenate([shoppers[visiting], feed_consumers])
+        trip_categories = np.concatenate([categories[visiting], feed_categories])
+        consider = np.concatenate([consider[visiting], feed_consider])
+        offset = np.concatenate([offset[visiting], np.zeros(feed_consider.shape)])
+        trip, platforms = np.nonzero(consider)
+        visitors = trips[trip]
+        np.add.at(self.arrivals, (platforms, trip_categories[trip]), 1.0)
         refresh_slates(self)
-        buyers, bought_on, units_today = serve_shoppers(self, visitors, platforms,
-                                                        visit_categories)
+        buyers, bought_on, units_today = serve_shoppers(self, trips, trip_categories, consider,
+                                                        offset)
         loyalty = np.array([p.config.loyalty for p in self.platforms])
         feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain * loyalty,
                               cfg.habit_decay, day)
@@ -209,31 +219,31 @@ class MarketModel(Model):
                                       cfg.word_of_mouth, self.rng)
         feedback.update_sales_score(self.sellers, units_today)
 
-    def _choose_platforms(self, shoppers: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    def _choose_platforms(self, shoppers: np.ndarray, categories: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each shopper's platform (or -1 for the outside option), the platforms open to
+        it (shoppers x platforms) and their non-listing utility terms."""
         cfg = self.config.consumers
         c = self.consumers
         launched = np.array([p.launched for p in self.platforms])
-        price_index = self.price_index
         listings = self.listings
-        if not self.config.cross_side_effects:
-            price_index = np.ones_like(price_index)
-            listings = np.where(listings > 0, 50.0, 0.0)
-        bonus = np.array([PROMOTION_BONUS if p.in_promotion(self.day) else 0.0
+        if not self.config.consumers_value_selection:
+            listings = shopping.uniform_selection(listings, launched)
+        bonus = np.array([cfg.promotion_pull if p.in_promotion(self.day) else 0.0
                           for p in self.platforms])
         coupon = np.array([p.coupon_now for p in self.platforms])
         aware = c.aware[shoppers] & launched[None, :] & self.serves[c.region[shoppers]]
-        if not cfg.multi_homing:
-            aware &= shopping.single_home_mask(c.habit[shoppers])
+        terms = shopping.platform_terms(
+            delivery_sensitivity=c.delivery_sensitivity[shoppers], habit=c.habit[shoppers],
+            delivery_days=np.array([p.delivery_days for p in self.platforms]), bonus=bonus,
+            habit_weight=cfg.habit_weight)
         utility = shopping.platform_utilities(
-            price_sensitivity=c.price_sensitivity[shoppers],
-            delivery_sensitivity=c.delivery_sensitivity[shoppers],
-            habit=c.habit[shoppers], aware=aware, categories=categories,
-            price_index=price_index * (1 - coupon[:, None]), listings=listings,
-            delivery_days=np.array([p.delivery_days for p in self.platforms]),
-            coupon=coupon, bonus=bonus, selection_weight=cfg.selection_weight,
-            coupon_sensitivity=cfg.coupon_sensitivity, habit_weight=cfg.habit_weight)
+            price_sensitivity=c.price_sensitivity[shoppers], aware=aware,
+            categories=categories, price_index=self.price_index, listings=listings,
+            coupon=coupon, terms=terms, selection_weight=cfg.selection_weight)
         outside = cfg.outside_option - c.price_sensitivity[shoppers]
-        return shopping.logit_choice(utility, outside, self.rng)
+        choice = shopping.logit_choice(utility, outside, self.rng)
+        return choice, np.isfinite(utility), terms
 
     def _feed_sessions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Content platforms: consumers scrolling the feed, some of whom buy on impulse.
@@ -272,7 +282,8 @@ class MarketModel(Model):
             self.consumers.aware[reached, platform.index] = True
             self.platform_cash[platform.index] -= spend
             self.ledger.add("marketing", platform.index, spend)
-        fixed = np.array([p.config.fixed_cost if p.launched else 0.0 for p in self.platforms])
+        fixed = self.market_scale * np.array([p.config.fixed_cost if p.launched else 0.0
+                                              for p in self.platforms])
         self.platform_cash -= fixed
         self.ledger.add("fixed_costs", np.arange(len(self.platforms)), fixed)
 

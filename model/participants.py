@@ -58,8 +58,6 @@ class ConsumerConfig:
                                        doc="Weight on listing quality (0–1 scale).")
     selection_weight: float = param(0.5, unit="utility per log listing", low=0.0,
                                     doc="Value of a wider selection in the category.")
-    coupon_sensitivity: float = param(3.0, unit="utility per price share", low=0.0,
-                                      doc="Weight on the coupon as a share of price.")
     habit_weight: float = param(1.5, unit="utility per habit unit", low=0.0,
                                 doc="Switching cost: utility of a habitual platform.")
     habit_gain: float = param(0.3, unit="habit per visit", low=0.0, high=1.0,
@@ -73,9 +71,27 @@ class ConsumerConfig:
                                     doc="Small-world rewiring probability.")
     outside_option: float = param(0.0, unit="utility",
                                   doc="Utility of buying offline / elsewhere instead.")
-    multi_homing: bool = param(True, unit="-", source="SPEC: >60% of Shein shoppers used Temu",
-                               doc="Whether consumers compare several platforms per trip; "
-                                   "if false each shops only on their most habitual one.")
+    multi_homing: bool = param(True, unit="-",
+                               doc="Master switch of consumer multi-homing: if false every "
+                                   "consumer single-homes (multi_homing_share is ignored).")
+    multi_homing_share: float = param(
+        0.6, unit="share of consumers", low=0.0, high=1.0,
+        source="SPEC: over 60% of Shein shoppers also used Temu",
+        doc="Consumers who multi-home: on each trip they compare the slates of every "
+            "platform they know and buy the best listing. The rest single-home: they shop "
+            "on the one platform their platform choice picks, weighing its selection, and "
+            "switch at the cost of habit and awareness.")
+    position_utility: float = param(-0.12, unit="utility per slate position", high=0.0,
+                                    doc="Utility lost per position further down a slate "
+                                        "(attention; model choice, ~12% less likely per "
+                                        "position, as click-through curves fall).")
+    rating_utility: float = param(1.0, unit="utility per rating unit", low=0.0,
+                                  doc="Weight on a listing's rating (0–1) in listing choice "
+                                      "(model choice: same order as quality).")
+    promotion_pull: float = param(0.5, unit="utility", low=0.0,
+                                  doc="Extra utility of a platform while it runs a sales "
+                                      "event (model choice: a sale draws shoppers to it, "
+                                      "not to the market).")
     budget: float = param(2.5, unit="reference prices", low=0.1,
                           doc="Mean maximum price a consumer pays, in reference prices.")
 
@@ -156,8 +172,9 @@ class PlatformConfig:
                                      source="SPEC: fulfilment 20–35% of sales, raised often")
     logistics_cost: float = param(4.0, unit="USD per unit", low=0.0,
                                   doc="Logistics cost per unit at the reference volume.")
-    logistics_reference_volume: float = param(1_000.0, unit="orders per day", low=1.0,
-                                              doc="Volume at which the unit cost is as given.")
+    logistics_reference_volume: float = param(
+        1_000.0, unit="orders per day at reference_consumers", low=1.0,
+        doc="Volume at which the unit cost is as given (scales with the market).")
     scale_elasticity: float = param(0.15, unit="-", low=0.0, high=1.0,
                                     doc="Unit cost falls as volume^-elasticity (scale economies).")
     delivery_days: float = param(2.0, unit="days", low=0.0, doc="Typical delivery time.",
@@ -177,9 +194,9 @@ class PlatformConfig:
     coupon_rate: float = param(0.0, unit="share of price", low=0.0, high=0.9,
                                doc="Coupon paid by the platform on each order.",
                                source="SPEC: Temu hands out large coupons")
-    subsidy_budget: float = param(0.0, unit="USD", low=0.0,
+    subsidy_budget: float = param(0.0, unit="USD at reference_consumers", low=0.0,
                                   doc="Budget for coupons; coupons stop when it runs out.")
-    marketing_spend: float = param(0.0, unit="USD per day", low=0.0,
+    marketing_spend: float = param(0.0, unit="USD per day at reference_consumers", low=0.0,
                                    doc="Outside advertising that makes consumers aware.")
     reach_cost: float = param(2.0, unit="USD per consumer reached", low=0.01,
                               doc="Cost of making one consumer aware through outside ads.")
@@ -187,8 +204,10 @@ class PlatformConfig:
                                      doc="Share of consumers aware of it on launch.")
     initial_sellers: float = param(0.5, unit="share of sellers", low=0.0, high=1.0,
                                    doc="Share of initial sellers listed on it at start.")
-    initial_cash: float = param(1e6, unit="USD", doc="Platform cash at start.")
-    fixed_cost: float = param(0.0, unit="USD per day", low=0.0, doc="Daily operating cost.")
+    initial_cash: float = param(1e6, unit="USD at reference_consumers",
+                                doc="Platform cash at start.")
+    fixed_cost: float = param(0.0, unit="USD per day at reference_consumers", low=0.0,
+                              doc="Daily operating cost.")
     monthly_fee: float = param(0.0, unit="USD per seller-month", low=0.0,
                                doc="Subscription or listing fee per store per month.")
     price_tolerance: float = param(0.1, unit="share above lowest", low=0.0,
@@ -221,7 +240,7 @@ class PlatformConfig:
                                      doc="Ease of opening a store here (entry threshold).")
     brand_boost: float = param(0.0, unit="rank score", low=0.0,
                                doc="Rank bonus for brand sellers (flagship stores).")
-    parent_funding: float = param(0.0, unit="USD", low=0.0,
+    parent_funding: float = param(0.0, unit="USD at reference_consumers", low=0.0,
                                   doc="Losses a parent company covers; below that the "
                                       "platform stops coupons and outside marketing.")
     region: str = param("", unit="-", doc="Market region served ('' = every region).")

@@ -237,7 +237,7 @@ class SellerReview:
         model, s, n = self.model, self.model.sellers, self.model.sellers.count
         stores = s.listed[:n] & s.alive[:n, None]
         margin_only = self._margin_estimate(stores)
-        if not model.config.cross_side_effects:
+        if not model.config.sellers_follow_demand:
             return self._per_listing(margin_only)
         own = s.profit[:n]
         peers, peer_count = migration.peer_average(own, stores, self.peer_source,

@@ -5,20 +5,25 @@ argmax, for all shoppers of the day in one vectorised pass.
 
 Platform utility for shopper i and platform p in the shopper's category c:
 
-    V[i,p] = -alpha_i * price_index[p,c] + selection_weight * log(1 + listings[p,c])
-             - delta_i * delivery_days[p] + coupon_sensitivity * coupon[p]
-             + habit_weight * habit[i,p] + promotion_bonus[p]
+    V[i,p] = -alpha_i * price_index[p,c] * (1 - coupon[p])
+             + selection_weight * log(1 + listings[p,c])
+             - delta_i * delivery_days[p] + habit_weight * habit[i,p] + promotion_bonus[p]
 
 only for platforms the shopper is aware of; the outside option (buying offline at the
-reference price) has ``outside_option - alpha_i``.
+reference price) has ``outside_option - alpha_i``. A coupon enters once, as a lower
+price.
+
+Homing (Armstrong 2006; Rochet and Tirole 2003): a *single-homing* shopper shops on one
+platform per trip, the one this logit picks; its switching costs are habit and awareness,
+so it can move when another platform looks better, and it weighs each platform's
+selection, which is what lets strong cross-side effects tip the market. A
+*multi-homing* shopper compares the slates of every platform it knows and buys the best
+listing among them, so a platform's size matters to it only through the offers it shows.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-POSITION_UTILITY = -0.12   # utility per slate position further down
-RATING_UTILITY = 1.0
 
 
 def draw_shoppers(shopping_rate: np.ndarray, rng: np.random.Generator,
@@ -33,25 +38,64 @@ def draw_categories(n: int, weights: np.ndarray, rng: np.random.Generator) -> np
     return np.searchsorted(cumulative, rng.random(n), side="right").astype(np.int64)
 
 
-def platform_utilities(*, price_sensitivity: np.ndarray, delivery_sensitivity: np.ndarray,
-                       habit: np.ndarray, aware: np.ndarray, categories: np.ndarray,
-                       price_index: np.ndarray, listings: np.ndarray,
-                       delivery_days: np.ndarray, coupon: np.ndarray, bonus: np.ndarray,
-                       selection_weight: float, coupon_sensitivity: float,
-                       habit_weight: float) -> np.ndarray:
+def platform_utilities(*, price_sensitivity: np.ndarray, aware: np.ndarray,
+                       categories: np.ndarray, price_index: np.ndarray, listings: np.ndarray,
+                       coupon: np.ndarray, terms: np.ndarray, selection_weight: float
+                       ) -> np.ndarray:
     """Deterministic utility (shoppers x platforms); -inf where a platform is not an option.
 
-    ``price_index`` and ``listings`` are (platforms x categories); the rest per platform.
+    ``price_index`` and ``listings`` are (platforms x categories), ``price_index`` before
+    coupons; ``coupon`` is per platform; ``terms`` (shoppers x platforms) the rest of a
+    platform's utility (:func:`platform_terms`).
     """
-    price = price_index[:, categories].T             # (S, P)
+    price = (price_index * (1 - coupon[:, None]))[:, categories].T   # (S, P)
     count = listings[:, categories].T
-    utility = (-price_sensitivity[:, None] * price
-               + selection_weight * np.log1p(count)
-               - delivery_sensitivity[:, None] * delivery_days[None, :]
-               + coupon_sensitivity * coupon[None, :]
-               + habit_weight * habit + bonus[None, :])
+    utility = -price_sensitivity[:, None] * price + selection_weight * np.log1p(count) + terms
     available = aware & (count > 0)
     return np.where(available, utility, -np.inf)
+
+
+def uniform_selection(listings: np.ndarray, launched: np.ndarray) -> np.ndarray:
+    """Listings as a shopper who ignores selection sees them: every open platform with
+    listings in a category offers the category's mean (an ablation of the selection
+    channel that keeps the level of online demand).
+
+    >>> uniform_selection(np.array([[10.0], [30.0], [0.0]]), np.array([True, True, True]))
+    array([[20.],
+           [20.],
+           [ 0.]])
+    """
+    stocked = (listings > 0) & launched[:, None]
+    mean = np.divide(np.where(stocked, listings, 0.0).sum(axis=0), stocked.sum(axis=0),
+                     out=np.zeros(listings.shape[1]), where=stocked.any(axis=0))
+    return np.where(stocked, mean[None, :], 0.0)
+
+
+def platform_terms(*, delivery_sensitivity: np.ndarray, habit: np.ndarray,
+                   delivery_days: np.ndarray, bonus: np.ndarray, habit_weight: float
+                   ) -> np.ndarray:
+    """The part of a platform's utility that is not about its listings (shoppers x
+    platforms): delivery time, habit and a running promotion."""
+    return (-delivery_sensitivity[:, None] * delivery_days[None, :]
+            + habit_weight * habit + bonus[None, :])
+
+
+def consideration_sets(choice: np.ndarray, options: np.ndarray, multi_homer: np.ndarray
+                       ) -> np.ndarray:
+    """Platforms whose slates each shopper compares on this trip (shoppers x platforms).
+
+    A single-homer sees only the platform it chose; a multi-homer every platform open to
+    it (``options``), which always includes the one it chose. Shoppers who stayed with
+    the outside option (``choice == -1``) compare nothing.
+
+    >>> consideration_sets(np.array([1, 0, -1]), np.array([[1, 1], [1, 1], [1, 0]], bool),
+    ...                    np.array([False, True, True])).astype(int).tolist()
+    [[0, 1], [1, 1], [0, 0]]
+    """
+    chosen = np.zeros_like(options, dtype=bool)
+    visiting = np.flatnonzero(choice >= 0)
+    chosen[visiting, choice[visiting]] = True
+    return np.where(multi_homer[:, None] & (choice >= 0)[:, None], options | chosen, chosen)
 
 
 def logit_choice(utility: np.ndarray, outside: np.ndarray, rng: np.random.Generator
@@ -64,27 +108,19 @@ def logit_choice(utility: np.ndarray, outside: np.ndarray, rng: np.random.Genera
     return np.where(best_value > outside_value, best, -1)
 
 
-def single_home_mask(habit: np.ndarray) -> np.ndarray:
-    """For single-homing consumers: only their most habitual platform (if any) is open."""
-    home = habit.argmax(axis=1)
-    has_home = habit.max(axis=1) > 0.05
-    mask = np.ones_like(habit, dtype=bool)
-    mask[has_home] = False
-    mask[np.flatnonzero(has_home), home[has_home]] = True
-    return mask
-
-
 def listing_utilities(*, price_sensitivity: np.ndarray, quality_sensitivity: np.ndarray,
                       budget: np.ndarray, relative_price: np.ndarray, quality: np.ndarray,
-                      rating: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Utility of each slate position (shoppers x positions); -inf for empty or unaffordable.
+                      rating: np.ndarray, positions: np.ndarray, valid: np.ndarray,
+                      rating_utility: float, position_utility: float) -> np.ndarray:
+    """Utility of each listing a shopper sees (shoppers x listings); -inf for empty or
+    unaffordable.
 
-    ``relative_price`` is price / reference price after coupons.
+    ``relative_price`` is price / reference price after coupons; ``positions`` the
+    listing's position on its slate (0 = top).
     """
-    positions = np.arange(relative_price.shape[1])
     utility = (-price_sensitivity[:, None] * relative_price
                + quality_sensitivity[:, None] * quality
-               + RATING_UTILITY * (rating - 0.5)
-               + POSITION_UTILITY * positions[None, :])
+               + rating_utility * (rating - 0.5)
+               + position_utility * positions)
     ok = valid & (relative_price <= budget[:, None])
     return np.where(ok, utility, -np.inf)

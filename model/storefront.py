@@ -86,33 +86,46 @@ def slate_matrix(model: MarketModel) -> tuple[np.ndarray, np.ndarray]:
     return ids, sponsored
 
 
-def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarray,
-                   categories: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Visitors pick a listing (or leave); purchases settle; ads are charged.
+def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndarray,
+                   consider: np.ndarray, offset: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shoppers pick one listing among the slates they compare (or leave); purchases
+    settle; ads are charged.
 
-    Returns the buyers, the platform each bought on, and units sold per (seller, platform).
+    ``consider`` (trips x platforms) marks the slates each trip compares (one for a
+    single-homer, every open platform for a multi-homer); ``offset`` (trips x platforms)
+    is the utility of buying on that platform rather than another (delivery, habit,
+    promotions). Returns the buyers, the platform each bought on, and units sold per
+    (seller, platform).
     """
     s, c = model.sellers, model.consumers
+    cfg = model.config.consumers
     units = np.zeros_like(s.sales_score)
-    all_ids, all_sponsored = slate_matrix(model)
-    ids = all_ids[platforms, categories]
+    all_ids, all_sponsored = slate_matrix(model)          # (P, C, W)
+    n_trips, (n_platforms, _, width) = len(shoppers), all_ids.shape
+    ids = np.where(consider[:, :, None], all_ids[:, categories].transpose(1, 0, 2), -1)
+    ids = ids.reshape(n_trips, n_platforms * width)        # platform-major columns
     valid = ids >= 0
     safe = np.where(valid, ids, 0)
+    column_platform = np.repeat(np.arange(n_platforms), width)
     coupon_rate = np.array([p.coupon_now for p in model.platforms])
     reference = model.reference_price[categories]
-    price = s.price[safe, platforms[:, None]]
-    alpha = c.price_sensitivity[visitors]
+    price = s.price[safe, column_platform[None, :]]
+    alpha = c.price_sensitivity[shoppers]
     utility = shopping.listing_utilities(
-        price_sensitivity=alpha, quality_sensitivity=c.quality_sensitivity[visitors],
-        budget=c.budget[visitors],
-        relative_price=price * (1 - coupon_rate[platforms, None]) / reference[:, None],
-        quality=s.quality[safe], rating=s.rating[safe, platforms[:, None]], valid=valid)
-    outside = model.config.consumers.outside_option - alpha
-    position = shopping.logit_choice(utility, outside, model.rng)
-    rows = np.flatnonzero(position >= 0)
-    chosen = position[rows]
+        price_sensitivity=alpha, quality_sensitivity=c.quality_sensitivity[shoppers],
+        budget=c.budget[shoppers],
+        relative_price=price * (1 - coupon_rate[column_platform]) / reference[:, None],
+        quality=s.quality[safe], rating=s.rating[safe, column_platform[None, :]],
+        positions=np.tile(np.arange(width), n_platforms)[None, :], valid=valid,
+        rating_utility=cfg.rating_utility, position_utility=cfg.position_utility)
+    utility += np.repeat(offset, width, axis=1)
+    outside = cfg.outside_option - alpha
+    column = shopping.logit_choice(utility, outside, model.rng)
+    rows = np.flatnonzero(column >= 0)
+    chosen = column[rows]
     seller = ids[rows, chosen]
-    bought_on = platforms[rows]
+    bought_on = column_platform[chosen]
     surplus = (utility[rows, chosen] - outside[rows]) / alpha[rows] * reference[rows]
     model.add_surplus(bought_on, np.maximum(surplus, 0.0))
 
@@ -121,10 +134,11 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
               sales.price)
     np.add.at(units, (seller, bought_on), 1.0)
-    via_ad = all_sponsored[platforms, categories][rows, chosen]
+    via_ad = all_sponsored[bought_on, categories[rows], chosen % width]
     np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng)
-    _charge_ads(model, platforms, categories)
+    trip, platform = np.nonzero(consider)
+    _charge_ads(model, platform, categories[trip])
     sellers_cfg = model.config.sellers
     charge_store_costs(s, sellers_cfg.store_cost, sellers_cfg.overhead_growth, model.ledger,
                        model.listing_groups())
@@ -132,7 +146,7 @@ def serve_shoppers(model: MarketModel, visitors: np.ndarray, platforms: np.ndarr
     monthly = np.array([p.monthly_fee for p in model.platforms])
     charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
-    return visitors[rows], bought_on, units
+    return shoppers[rows], bought_on, units
 
 
 def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,

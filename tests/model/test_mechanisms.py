@@ -114,23 +114,42 @@ class TestChoice:
 
     def test_unaware_platforms_are_never_chosen(self):
         utility = shopping.platform_utilities(
-            price_sensitivity=np.ones(3), delivery_sensitivity=np.zeros(3),
-            habit=np.zeros((3, 2)), aware=np.array([[True, False]] * 3),
+            price_sensitivity=np.ones(3), aware=np.array([[True, False]] * 3),
             categories=np.zeros(3, int), price_index=np.ones((2, 1)),
-            listings=np.full((2, 1), 10.0), delivery_days=np.zeros(2), coupon=np.zeros(2),
-            bonus=np.array([0.0, 100.0]), selection_weight=0.5, coupon_sensitivity=1.0,
-            habit_weight=1.0)
+            listings=np.full((2, 1), 10.0), coupon=np.zeros(2),
+            terms=np.array([[0.0, 100.0]] * 3), selection_weight=0.5)
         assert np.all(np.isinf(utility[:, 1]))
 
-    def test_single_homers_see_only_their_home(self):
-        mask = shopping.single_home_mask(np.array([[0.9, 0.1], [0.0, 0.0]]))
-        assert mask.tolist() == [[True, False], [True, True]]
+    def test_a_coupon_counts_once_as_a_lower_price(self):
+        args = dict(price_sensitivity=np.array([2.0]), aware=np.ones((1, 1), bool),
+                    categories=np.zeros(1, int), price_index=np.ones((1, 1)),
+                    listings=np.full((1, 1), 10.0), terms=np.zeros((1, 1)),
+                    selection_weight=0.5)
+        full = shopping.platform_utilities(coupon=np.zeros(1), **args)
+        cut = shopping.platform_utilities(coupon=np.full(1, 0.2), **args)
+        cheaper = shopping.platform_utilities(coupon=np.zeros(1),
+                                              **(args | {"price_index": np.full((1, 1), 0.8)}))
+        assert cut[0, 0] - full[0, 0] == pytest.approx(2.0 * 0.2)
+        assert cut[0, 0] == pytest.approx(cheaper[0, 0])
+
+    def test_single_homers_compare_one_slate_multi_homers_every_open_one(self):
+        options = np.array([[True, True, False], [True, True, False]])
+        consider = shopping.consideration_sets(np.array([1, 1]), options,
+                                               np.array([False, True]))
+        assert consider.tolist() == [[False, True, False], [True, True, False]]
+
+    def test_ignoring_selection_keeps_the_level_but_not_the_differences(self):
+        listings = np.array([[10.0, 0.0], [30.0, 8.0]])
+        seen = shopping.uniform_selection(listings, np.array([True, True]))
+        assert seen[:, 0].tolist() == [20.0, 20.0]
+        assert seen[:, 1].tolist() == [0.0, 8.0]
 
     def test_unaffordable_listings_are_excluded(self):
         utility = shopping.listing_utilities(
             price_sensitivity=np.ones(1), quality_sensitivity=np.ones(1), budget=np.ones(1),
             relative_price=np.array([[0.8, 1.5]]), quality=np.full((1, 2), 0.5),
-            rating=np.full((1, 2), 0.5), valid=np.ones((1, 2), bool))
+            rating=np.full((1, 2), 0.5), positions=np.arange(2)[None, :],
+            valid=np.ones((1, 2), bool), rating_utility=1.0, position_utility=-0.12)
         assert np.isfinite(utility[0, 0]) and np.isinf(utility[0, 1])
 
 
