@@ -37,6 +37,9 @@ class Platform(mesa.Agent):
         self.marketing_spend: float = config.marketing_spend * self.scale
         self.delivery_days: float = config.delivery_days
         self.launched: bool = config.launch_day <= 0
+        self.exited: bool = False
+        self.unfunded_losing_months: int = 0
+        self._cash_at_review: float = float(model.platform_cash[index])
         self.promotion_until: int = -1
         self.promotion_lift: float = 1.0
         self.daily_orders: deque[float] = deque(maxlen=30)
@@ -68,6 +71,12 @@ class Platform(mesa.Agent):
         the parent's funding is burnt through."""
         return self.coupon_rate if self.subsidy_left > 0 and self.funded else 0.0
 
+    @property
+    def must_exit(self) -> bool:
+        """Out of money, parent's funding included, and still losing it: the platform
+        closes (money runs out; Evans and Schmalensee 2010 on failed entry)."""
+        return self.launched and self.unfunded_losing_months >= self.config.exit_after_months
+
     def in_promotion(self, day: int) -> bool:
         """Whether a promotion window is running on ``day``."""
         return day <= self.promotion_until
@@ -78,7 +87,12 @@ class Platform(mesa.Agent):
         self.fulfilment_fee = self._fulfilment_fee()
 
     def review(self) -> None:
-        """Monthly review: logistics unit cost follows last month's volume (scale economies)."""
+        """Monthly review: count months of losses without funding; logistics unit cost
+        follows last month's volume (scale economies)."""
+        losing = self.cash < self._cash_at_review
+        self.unfunded_losing_months = (self.unfunded_losing_months + 1
+                                       if losing and not self.funded and self.launched else 0)
+        self._cash_at_review = self.cash
         if not self.daily_orders:
             return
         volume = sum(self.daily_orders) / len(self.daily_orders)

@@ -182,6 +182,21 @@ class MarketModel(Model):
         self.log_event(f"{platform.name} launched; {recruited} sellers recruited")
         refresh_slates(self)
 
+    def close_platform(self, platform: Platform) -> None:
+        """A platform exits: every store on it closes (its own lines retire) and
+        consumers can no longer choose it."""
+        s, p = self.sellers, platform.index
+        platform.launched = False
+        platform.exited = True
+        stores = np.flatnonzero(s.listed[: s.count, p] & s.alive[: s.count])
+        independent = stores[s.owner[stores] == INDEPENDENT]
+        self.record_moves("close", independent, p, NONE)
+        s.listed[stores, p] = False
+        self.retire_sellers(stores[s.owner[stores] != INDEPENDENT])
+        self.log_event(f"{platform.name} exits: its cash and its parent's funding are "
+                       f"exhausted; {len(independent)} stores closed")
+        refresh_slates(self)
+
     # ----------------------------------------------------------------- the day
     def step(self) -> None:
         """One day: consumers shop, platforms allocate traffic, purchases settle, feedback."""
@@ -193,8 +208,9 @@ class MarketModel(Model):
         rate = self.consumers.shopping_rate * adoption[self.consumers.region]
         shoppers = shopping.draw_shoppers(rate, self.rng, lift)
         categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
-        choice, options, terms = self._choose_platforms(shoppers, categories)
-        consider = shopping.consideration_sets(choice, options,
+        noisy, outside, terms = self._platform_draws(shoppers, categories)
+        choice = shopping.choose(noisy, outside)
+        consider = shopping.consideration_sets(noisy, outside,
                                                self.consumers.multi_homer[shoppers])
         visiting = np.flatnonzero(choice >= 0)
         offset = np.zeros_like(terms)
@@ -208,7 +224,8 @@ class MarketModel(Model):
         offset = np.concatenate([offset[visiting], np.zeros(feed_consider.shape)])
         trip, platforms = np.nonzero(consider)
         visitors = trips[trip]
-        np.add.at(self.arrivals, (platforms, trip_categories[trip]), 1.0)
+        attention = 1.0 / consider.sum(axis=1)[trip]   # a trip's attention split over slates
+        np.add.at(self.arrivals, (platforms, trip_categories[trip]), attention)
         refresh_slates(self)
         buyers, bought_on, units_today = serve_shoppers(self, trips, trip_categories, consider,
                                                         offset)
@@ -219,10 +236,11 @@ class MarketModel(Model):
                                       cfg.word_of_mouth, self.rng)
         feedback.update_sales_score(self.sellers, units_today)
 
-    def _choose_platforms(self, shoppers: np.ndarray, categories: np.ndarray
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each shopper's platform (or -1 for the outside option), the platforms open to
-        it (shoppers x platforms) and their non-listing utility terms."""
+    def _platform_draws(self, shoppers: np.ndarray, categories: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each shopper's platform utilities with today's random draws (-inf where a
+        platform is not an option), the outside option's, and the platforms' non-listing
+        utility terms."""
         cfg = self.config.consumers
         c = self.consumers
         launched = np.array([p.launched for p in self.platforms])
@@ -242,8 +260,8 @@ class MarketModel(Model):
             categories=categories, price_index=self.price_index, listings=listings,
             coupon=coupon, terms=terms, selection_weight=cfg.selection_weight)
         outside = cfg.outside_option - c.price_sensitivity[shoppers]
-        choice = shopping.logit_choice(utility, outside, self.rng)
-        return choice, np.isfinite(utility), terms
+        noisy, outside_value = shopping.random_utilities(utility, outside, self.rng)
+        return noisy, outside_value, terms
 
     def _feed_sessions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Content platforms: consumers scrolling the feed, some of whom buy on impulse.
@@ -293,10 +311,14 @@ class MarketModel(Model):
 
     # ------------------------------------------------------------ slow cadence
     def review_platforms(self) -> None:
-        """Monthly: platforms update their logistics cost from last month's volume and
-        answer low-price rivals with the fee responses they are configured with."""
+        """Monthly: platforms out of money exit; the others update their logistics cost
+        from last month's volume and answer low-price rivals with the fee responses they
+        are configured with."""
         for platform in self.platforms:
             platform.review()
+            if platform.must_exit:
+                self.close_platform(platform)
+                continue
             for text in platform.respond_to_rivals(self.band_gmv, self.category_names):
                 self.log_event(text)
         self.band_gmv[:] = 0.0

@@ -2,29 +2,31 @@
 
 At each review a seller (unless inertia keeps it as it is) estimates the weekly profit
 of a store on every platform: from its own results where it sells, and from what peers
-in its network report (or the platform's category average) where it does not. It
-closes stores that have been losing money for a while. If its results fell short of
-its aspiration, or a sweep on its platform alarmed it (or, rarely, out of curiosity) it
-searches: it opens the best new store
-if the gain over a horizon pays the onboarding cost and it has capacity left
+in its network report (or the platform's category average) where it does not. If its
+results fell short of its aspiration, a store of its is losing money, or a sweep on its
+platform alarmed it (or, rarely, out of curiosity) it searches: it opens the best new
+store if the gain over a horizon pays the onboarding cost and it has capacity left
 (multi-homing), or swaps its worst store for a better platform when at capacity.
-Sellers whose cash runs out exit; new sellers enter where listings are profitable.
+
+Stores that have been losing money for a while close, but a seller that can still add
+a channel adds it first and keeps the losing store until the next review: under a fee
+rise sellers multi-home before they leave (Edelman and Wright 2015), and close only
+when even multi-homing does not make the store pay. Sellers whose cash runs out exit;
+new sellers enter where listings are profitable.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agents.seller import INDEPENDENT, SellerArrays
 
-HORIZON_REVIEWS = 12  # reviews over which a new store must pay back its onboarding cost
-GRACE_DAYS = 28      # a new store is given this long before it may be closed for losses
-PATIENCE = 2         # consecutive losing reviews before a store is closed
-EXPLORATION = 0.1    # chance a satisfied seller looks for a new platform anyway
-ASPIRATION_MEMORY = 0.3  # weight of the latest review in a seller's aspiration level
-ALARM_MEMORY = 0.8   # share of a seller's alarm left after each review
+if TYPE_CHECKING:
+    from model.participants import SellerConfig
+
 ENTRY = -1           # pseudo-platform index for sellers entering the market
 EXIT = -2            # pseudo-platform index for sellers leaving the market
 NONE = -3            # a store closed while the seller stays on its other platforms
@@ -96,7 +98,7 @@ def expected_profit(own: np.ndarray, listed: np.ndarray, peers: np.ndarray,
 
 
 def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarray,
-                      eligible: np.ndarray, onboarding_cost: np.ndarray, inertia: float,
+                      eligible: np.ndarray, onboarding_cost: np.ndarray, config: SellerConfig,
                       day: int, rng: np.random.Generator) -> tuple[Moves, np.ndarray]:
     """Decide closes, opens and switches for sellers ``idx``; apply them to ``listed``.
 
@@ -105,32 +107,37 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     """
     moves = Moves()
     listed = sellers.listed[idx]
-    reviewing = rng.random(len(idx)) >= inertia
+    reviewing = rng.random(len(idx)) >= config.review_inertia
     alarmed = rng.random(len(idx)) < sellers.alarm[idx]
-    sellers.alarm[idx] *= ALARM_MEMORY
-    curious = rng.random(len(idx)) < EXPLORATION
-    searching = reviewing & (dissatisfied(sellers, idx) | alarmed | curious)
-    main = np.where(listed.any(axis=1), np.argmax(np.where(listed, expected, -np.inf), 1), NONE)
-
-    settled = day - sellers.listed_since[idx] >= GRACE_DAYS
+    sellers.alarm[idx] *= config.alarm_memory
+    curious = rng.random(len(idx)) < config.exploration
     losing = np.where(listed & (expected < 0), sellers.losing[idx] + 1, 0)
     sellers.losing[idx] = losing
-    close = listed & settled & (losing >= PATIENCE) & reviewing[:, None]
-    keep = listed & ~close
-    count = keep.sum(axis=1)
+    searching = reviewing & (dissatisfied(sellers, idx, config.aspiration_memory) | alarmed
+                             | curious | (losing > 0).any(axis=1))
+    main = np.where(listed.any(axis=1), np.argmax(np.where(listed, expected, -np.inf), 1), NONE)
+
+    settled = day - sellers.listed_since[idx] >= config.grace_days
+    close = listed & settled & (losing >= config.patience_reviews) & reviewing[:, None]
 
     # a tiny random jitter breaks ties between equally attractive platforms at random
     jitter = rng.uniform(0.0, 1e-6, size=expected.shape)
     candidate = np.where(eligible & ~listed, expected + jitter, -np.inf)
     best = candidate.argmax(axis=1)
     best_value = candidate[np.arange(len(idx)), best]
-    pays = searching & (best_value * HORIZON_REVIEWS > onboarding_cost[best])
+    payback = config.payback_reviews
+    pays = searching & (best_value * payback > onboarding_cost[best])
+    capacity = sellers.capacity[idx]
 
-    opens = pays & (count < sellers.capacity[idx])
+    adds_first = pays & (listed.sum(axis=1) < capacity)   # room to add before closing
+    close[adds_first] = False
+    keep = listed & ~close
+    count = keep.sum(axis=1)
+    opens = pays & (count < capacity)
     worst = np.argmin(np.where(keep, expected, np.inf), axis=1)
     worst_value = expected[np.arange(len(idx)), worst]
     switch = (pays & ~opens & (count > 0)
-              & ((best_value - worst_value) * HORIZON_REVIEWS > onboarding_cost[best]))
+              & ((best_value - worst_value) * payback > onboarding_cost[best]))
 
     rows = np.flatnonzero(switch)
     keep[rows, worst[rows]] = False
@@ -154,18 +161,19 @@ def review_portfolios(sellers: SellerArrays, idx: np.ndarray, expected: np.ndarr
     return moves, np.column_stack([idx[new_rows], best[new_rows]])
 
 
-def dissatisfied(sellers: SellerArrays, idx: np.ndarray) -> np.ndarray:
+def dissatisfied(sellers: SellerArrays, idx: np.ndarray, memory: float) -> np.ndarray:
     """Sellers whose profit since the last review fell short of their aspiration level
     (satisficing: a seller searches for new channels when results disappoint).
 
-    Updates each aspiration towards the latest result.
+    Updates each aspiration towards the latest result by ``memory`` (the weight of the
+    latest review).
     """
     result = sellers.profit[idx].sum(axis=1)
     aspiration = sellers.aspiration[idx]
     short = ~np.isnan(aspiration) & (result < aspiration)
     sellers.aspiration[idx] = np.where(
         np.isnan(aspiration), result,
-        aspiration + ASPIRATION_MEMORY * (result - np.nan_to_num(aspiration)))
+        aspiration + memory * (result - np.nan_to_num(aspiration)))
     return short
 
 

@@ -115,6 +115,24 @@ class SellerConfig:
                               doc="Daily cost of running a store on one platform.")
     review_inertia: float = param(0.5, unit="probability", low=0.0, high=1.0,
                                   doc="Chance a seller leaves its portfolio as it is at a review.")
+    payback_reviews: int = param(12, unit="reviews", low=1,
+                                 doc="Reviews over which a new store must pay back its "
+                                     "onboarding cost (model choice: about a quarter).")
+    grace_days: int = param(28, unit="days", low=0,
+                            doc="A new store is given this long before it may be closed for "
+                                "losses (model choice: a month to find its customers).")
+    patience_reviews: int = param(2, unit="reviews", low=1,
+                                  doc="Consecutive losing reviews before a store is closed "
+                                      "(model choice: one bad week is noise).")
+    exploration: float = param(0.1, unit="probability per review", low=0.0, high=1.0,
+                               doc="Chance a satisfied seller looks for a new platform anyway "
+                                   "(model choice: occasional curiosity).")
+    aspiration_memory: float = param(0.3, unit="share", low=0.0, high=1.0,
+                                     doc="Weight of the latest review's profit in a seller's "
+                                         "aspiration level (satisficing; model choice).")
+    alarm_memory: float = param(0.8, unit="share per review", low=0.0, high=1.0,
+                                doc="Share of a seller's alarm (after a sweep) left after each "
+                                    "review (model choice: fades over a few months).")
     peer_weight: float = param(0.5, unit="share", low=0.0, high=1.0,
                                doc="Weight on peers' reported profit versus own estimate.")
     entry_rate: float = param(0.01, unit="share of sellers per review", low=0.0, high=1.0,
@@ -243,6 +261,11 @@ class PlatformConfig:
     parent_funding: float = param(0.0, unit="USD at reference_consumers", low=0.0,
                                   doc="Losses a parent company covers; below that the "
                                       "platform stops coupons and outside marketing.")
+    exit_after_months: int = param(3, unit="months", low=1,
+                                   doc="Months a platform goes on losing money once its cash "
+                                       "and its parent's funding are exhausted before it "
+                                       "exits; its stores close and its shoppers go elsewhere "
+                                       "(model choice: a quarter of unfunded losses).")
     region: str = param("", unit="-", doc="Market region served ('' = every region).")
     listing_group: str = param("", unit="-",
                                doc="Platforms in one group share listings: list once, sell "

@@ -73,3 +73,23 @@ def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: 
         result[members] = np.maximum(np.minimum(offers[members], asked),
                                      cost_floor[members] * FLOOR_MARGIN)
     return result
+
+
+def price_coherence(prices: np.ndarray, stores: np.ndarray, parity: np.ndarray,
+                    seller_priced: np.ndarray) -> np.ndarray:
+    """Prices under price-parity clauses (sellers x platforms).
+
+    A seller listed on a platform with a parity clause prices no lower anywhere else
+    than there: its other prices are raised to its parity price, so rivals lose the
+    price edge the clause is aimed at (price coherence; Edelman and Wright 2015).
+    Only columns the sellers price themselves (``seller_priced``) change.
+
+    >>> price_coherence(np.array([[10.0, 8.0]]), np.ones((1, 2), bool),
+    ...                 np.array([True, False]), np.array([True, True])).tolist()
+    [[10.0, 10.0]]
+    """
+    floor = np.zeros(len(prices))
+    for p in np.flatnonzero(parity):
+        floor = np.maximum(floor, np.where(stores[:, p], prices[:, p], 0.0))
+    raise_to = stores & seller_priced[None, :]
+    return np.where(raise_to, np.maximum(prices, floor[:, None]), prices)

@@ -143,7 +143,7 @@ class SellerReview:
         expected = self.expected_profit()[active]
         moves, opened = migration.review_portfolios(
             s, active, expected, self.eligible()[active], self.onboarding_costs(),
-            self.config.review_inertia, model.day, model.rng)
+            self.config, model.day, model.rng)
         self._open_stores(opened[:, 0], opened[:, 1])
         self._close_group_listings(active, before)
         for seller, source, target, move in _grouped(moves):
@@ -298,6 +298,12 @@ class SellerReview:
                 new_price[:, p] = pricing.managed_retail_prices(
                     new_price[:, p], cost[:, p] / (1 - rate[:, p]), category, stores[:, p],
                     platform.config.supply_squeeze)
+        parity = np.array([p.config.price_parity for p in model.platforms])
+        if parity.any():
+            seller_priced = np.array([p.config.business_model != "managed"
+                                      for p in model.platforms])
+            listed = s.listed[:n] & s.alive[:n, None]
+            new_price = pricing.price_coherence(new_price, listed, parity, seller_priced)
         s.price[:n] = np.where(stores, new_price, s.price[:n])
         margin = new_price * (1 - rate) - cost
         bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share)

@@ -80,31 +80,45 @@ def platform_terms(*, delivery_sensitivity: np.ndarray, habit: np.ndarray,
             + habit_weight * habit + bonus[None, :])
 
 
-def consideration_sets(choice: np.ndarray, options: np.ndarray, multi_homer: np.ndarray
-                       ) -> np.ndarray:
+def consideration_sets(noisy: np.ndarray, outside_value: np.ndarray,
+                       multi_homer: np.ndarray) -> np.ndarray:
     """Platforms whose slates each shopper compares on this trip (shoppers x platforms).
 
-    A single-homer sees only the platform it chose; a multi-homer every platform open to
-    it (``options``), which always includes the one it chose. Shoppers who stayed with
-    the outside option (``choice == -1``) compare nothing.
+    ``noisy`` are the shoppers' platform utilities with today's random draws. A
+    single-homer opens only the best platform, if it beats the outside option; a
+    multi-homer every platform that beats the outside option, each judged on its own,
+    so that one platform's size does not keep a multi-homer from another.
 
-    >>> consideration_sets(np.array([1, 0, -1]), np.array([[1, 1], [1, 1], [1, 0]], bool),
-    ...                    np.array([False, True, True])).astype(int).tolist()
+    >>> noisy = np.array([[1.0, 2.0], [1.0, 2.0], [-1.0, -2.0]])
+    >>> consideration_sets(noisy, np.zeros(3), np.array([False, True, True])
+    ...                    ).astype(int).tolist()
     [[0, 1], [1, 1], [0, 0]]
     """
-    chosen = np.zeros_like(options, dtype=bool)
+    choice = choose(noisy, outside_value)
+    chosen = np.zeros(noisy.shape, dtype=bool)
     visiting = np.flatnonzero(choice >= 0)
     chosen[visiting, choice[visiting]] = True
-    return np.where(multi_homer[:, None] & (choice >= 0)[:, None], options | chosen, chosen)
+    worth_opening = noisy > outside_value[:, None]
+    return np.where(multi_homer[:, None], worth_opening, chosen)
 
 
 def logit_choice(utility: np.ndarray, outside: np.ndarray, rng: np.random.Generator
                  ) -> np.ndarray:
     """Sample a choice per row: column index, or -1 for the outside option."""
-    noisy = utility + rng.gumbel(size=utility.shape)
+    return choose(*random_utilities(utility, outside, rng))
+
+
+def random_utilities(utility: np.ndarray, outside: np.ndarray, rng: np.random.Generator
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Utilities with their Gumbel draws (rows x columns) and the outside option's (rows)."""
+    return (utility + rng.gumbel(size=utility.shape),
+            outside + rng.gumbel(size=len(outside)))
+
+
+def choose(noisy: np.ndarray, outside_value: np.ndarray) -> np.ndarray:
+    """The best column per row, or -1 where the outside option is better."""
     best = noisy.argmax(axis=1)
     best_value = noisy[np.arange(len(noisy)), best]
-    outside_value = outside + rng.gumbel(size=len(outside))
     return np.where(best_value > outside_value, best, -1)
 
 

@@ -138,7 +138,7 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng)
     trip, platform = np.nonzero(consider)
-    _charge_ads(model, platform, categories[trip])
+    _charge_ads(model, platform, categories[trip], 1.0 / consider.sum(axis=1)[trip])
     sellers_cfg = model.config.sellers
     charge_store_costs(s, sellers_cfg.store_cost, sellers_cfg.overhead_growth, model.ledger,
                        model.listing_groups())
@@ -182,10 +182,12 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
                  shipping_cost=shipping, platform_logistics=logistics, new_product=young)
 
 
-def _charge_ads(model: MarketModel, platforms: np.ndarray, categories: np.ndarray) -> None:
-    """Sponsored positions get clicks in proportion to today's visitors of their slate."""
+def _charge_ads(model: MarketModel, platforms: np.ndarray, categories: np.ndarray,
+                attention: np.ndarray) -> None:
+    """Sponsored positions get clicks in proportion to today's visitors of their slate,
+    each weighted by the share of its attention it gives the slate."""
     visits = np.zeros((len(model.platforms), len(model.category_names)))
-    np.add.at(visits, (platforms, categories), 1.0)
+    np.add.at(visits, (platforms, categories), attention)
     for (p, c), slate in model.slates.items():
         if visits[p, c] == 0 or not slate.sponsored.any():
             continue

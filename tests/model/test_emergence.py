@@ -17,6 +17,7 @@ SEEDS = tuple(range(1, 9))  # per-seed noise is large; 8 pairs give a clear mean
 def flywheel_config(boost: float, cross_side: bool):
     return config_from_dict({
         "name": "flywheel-test", "cross_side_effects": cross_side,
+        "reference_consumers": 10_000,
         "consumers": {"n_consumers": 10_000}, "sellers": {"n_sellers": 300},
         "platforms": [
             {"name": name, "kind": "marketplace", "initial_awareness": 0.4,
@@ -53,7 +54,7 @@ def test_flywheel_more_consumers_bring_sellers_selection_and_lower_prices():
     # ... whose competition and the platform's logistics scale lower prices ...
     assert on["price_index"] < -0.01
     # ... which draws still more consumers: the boost is amplified.
-    assert on["active_consumers"] > 1.3 * off["active_consumers"]
+    assert on["active_consumers"] > 1.1 * off["active_consumers"]
     # Without them the loop is cut: the boost is not amplified (above) and draws no sellers.
     assert off["sellers"] / off["control_sellers"] < 0.5 * on["sellers"] / on["control_sellers"]
 
@@ -91,8 +92,9 @@ def test_fee_hike_moves_sellers_to_the_rival():
     base = [o for o in outcomes if o["fee"] == 0.15]
     hike = [o for o in outcomes if o["fee"] == 0.35]
     for b, h in zip(base, hike, strict=True):
-        # Sellers leave the platform that raised its fee ...
-        assert h["closed_or_moved_from_a"] > 3 * b["closed_or_moved_from_a"]
+        # Sellers leave the platform that raised its fee (adding the rival first where
+        # they can, see test_economics) ...
+        assert h["closed_or_moved_from_a"] > 1.5 * b["closed_or_moved_from_a"]
         assert h["a_sellers"] < 0.85 * b["a_sellers"]
         # ... while the rival keeps its sellers or gains.
         assert h["b_sellers"] >= 0.95 * b["b_sellers"]

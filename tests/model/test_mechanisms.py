@@ -132,11 +132,12 @@ class TestChoice:
         assert cut[0, 0] - full[0, 0] == pytest.approx(2.0 * 0.2)
         assert cut[0, 0] == pytest.approx(cheaper[0, 0])
 
-    def test_single_homers_compare_one_slate_multi_homers_every_open_one(self):
-        options = np.array([[True, True, False], [True, True, False]])
-        consider = shopping.consideration_sets(np.array([1, 1]), options,
-                                               np.array([False, True]))
-        assert consider.tolist() == [[False, True, False], [True, True, False]]
+    def test_single_homers_compare_one_slate_multi_homers_every_one_worth_opening(self):
+        noisy = np.array([[0.5, 2.0, -np.inf], [0.5, 2.0, -np.inf], [0.5, -1.0, 3.0]])
+        consider = shopping.consideration_sets(noisy, np.zeros(3),
+                                               np.array([False, True, True]))
+        assert consider.tolist() == [[False, True, False], [True, True, False],
+                                     [True, False, True]]
 
     def test_ignoring_selection_keeps_the_level_but_not_the_differences(self):
         listings = np.array([[10.0, 0.0], [30.0, 8.0]])
