@@ -75,12 +75,15 @@ class ConsumerConfig:
                                doc="Master switch of consumer multi-homing: if false every "
                                    "consumer single-homes (multi_homing_share is ignored).")
     multi_homing_share: float = param(
-        0.6, unit="share of consumers", low=0.0, high=1.0,
-        source="SPEC: over 60% of Shein shoppers also used Temu",
-        doc="Consumers who multi-home: on each trip they compare the slates of every "
-            "platform they know and buy the best listing. The rest single-home: they shop "
-            "on the one platform their platform choice picks, weighing its selection, and "
-            "switch at the cost of habit and awareness.")
+        0.0, unit="share of consumers", low=0.0, high=1.0,
+        source="model choice: no source reports comparison on each trip; the sources' "
+               "multi-homing (over 60% of Shein shoppers also used Temu) is use of several "
+               "platforms within a month, which single-homers show by switching between trips",
+        doc="Consumers who multi-home: on each trip they open every platform they know that "
+            "beats the outside option, compare their slates and buy the best listing. The "
+            "rest single-home: they shop on the one platform their platform choice picks, "
+            "weighing its selection, and switch between trips at the cost of habit and "
+            "awareness.")
     position_utility: float = param(-0.12, unit="utility per slate position", high=0.0,
                                     doc="Utility lost per position further down a slate "
                                         "(attention; model choice, ~12% less likely per "
