@@ -110,7 +110,8 @@ class MarketConfig:
         20_000, unit="consumers", low=1,
         doc="Market size the scenario's absolute amounts are written for. Platform cash, "
             "parent funding, subsidy budgets, marketing and fixed costs, and logistics "
-            "reference volumes scale by n_consumers / reference_consumers, so the same "
+            "reference volumes scale by n_consumers / reference_consumers, and consumers "
+            "judge a platform's selection by its listings at that size, so the same "
             "scenario tells the same story at any number of consumers (scale the sellers "
             "with it).")
     cross_side_effects: bool = param(True, unit="-",

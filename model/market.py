@@ -244,7 +244,7 @@ class MarketModel(Model):
         cfg = self.config.consumers
         c = self.consumers
         launched = np.array([p.launched for p in self.platforms])
-        listings = self.listings
+        listings = self.listings / self.market_scale   # selection as at reference_consumers
         if not self.config.consumers_value_selection:
             listings = shopping.uniform_selection(listings, launched)
         bonus = np.array([cfg.promotion_pull if p.in_promotion(self.day) else 0.0

@@ -309,12 +309,12 @@ def test_a_sweep_makes_sellers_on_the_platform_diversify():
 def test_fee_response_cuts_the_low_price_tier_once_rivals_take_the_band():
     response = {"category": "apparel", "max_price": 15.0, "rate": 0.05, "rival_share": 0.3}
 
-    def run_with(rival_kind):
+    def run_with(rival_kind, **rival):
         model = market([
             {"name": "amz", "kind": "marketplace", "initial_awareness": 0.8,
              "initial_sellers": 0.8, "referral_fee": 0.17, "fee_responses": [response]},
             {"name": "rival", "kind": rival_kind, "initial_awareness": 0.8,
-             "initial_sellers": 0.8, "coupon_rate": 0.0}], seed=3)
+             "initial_sellers": 0.8, "coupon_rate": 0.0, **rival}], seed=3)
         model.run(60)
         return model
 
@@ -322,6 +322,7 @@ def test_fee_response_cuts_the_low_price_tier_once_rivals_take_the_band():
     answered = [text for _, text in cheap.event_log if "answers rivals" in text]
     assert answered and cheap.platforms[0].fee_tiers[0].rate == 0.05
     assert cheap.event_log[0][0] == 30  # decided at the first monthly review
-    dear = run_with("marketplace")     # a rival like itself: the band stays mostly its own
+    # a rival like itself, fees included: the band stays mostly its own
+    dear = run_with("marketplace", referral_fee=0.17)
     assert dear.platforms[0].fee_tiers == []
     assert not any("answers rivals" in text for _, text in dear.event_log)
