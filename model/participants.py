@@ -146,6 +146,11 @@ class SellerConfig:
                                     doc="How far a price moves towards its target at a review.")
     ad_bid_share: float = param(0.5, unit="share of margin", low=0.0, high=1.0,
                                 doc="Share of the expected margin per click bid for ads.")
+    ad_cannibalisation: float = param(
+        0.5, unit="share of an ad's sales", low=0.0, high=1.0,
+        doc="Share of the sales an ad brings that the top organic place would have brought "
+            "anyway; a store bids for the rest, so sellers high in the organic results bid "
+            "less and those who lose organic visibility bid more (model choice: half).")
     network_degree: int = param(6, unit="peers", low=2, doc="Peers per seller.")
     own_shipping_cost: float = param(0.25, unit="reference prices per unit", low=0.0,
                                      doc="Cost of shipping an order without the platform "

@@ -38,16 +38,23 @@ def adjust_prices(current: np.ndarray, target: np.ndarray, speed: float) -> np.n
     return np.where(fresh, target, current + speed * (target - current))
 
 
-def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share: float
-            ) -> np.ndarray:
-    """Bid per click: a share of the expected margin a click brings.
+def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share: float,
+            visibility: np.ndarray, cannibalisation: float) -> np.ndarray:
+    """Bid per click: a share of the extra margin a click brings.
 
     Conversion is estimated as units sold through sponsored slots per paid click, shrunk
-    towards a prior and capped.
+    towards a prior and capped. A store already on top of the organic results would have
+    made a share ``cannibalisation * visibility`` of those sales anyway, so it bids less;
+    sellers who lose organic visibility bid more, and the ad market deepens as a
+    platform fills.
+
+    >>> ad_bids(np.array([10.0, 10.0]), np.zeros(2), np.zeros(2), 0.5,
+    ...         np.array([1.0, 0.0]), 0.5).round(2).tolist()
+    [0.5, 1.0]
     """
     conversion = np.minimum((units + DEFAULT_CONVERSION * 20) / (clicks + 20), 0.5)
-    return np.maximum(bid_share * conversion * margin, 0.0)
-
+    incremental = 1.0 - cannibalisation * visibility
+    return np.maximum(bid_share * conversion * margin * incremental, 0.0)
 
 
 FLOOR_MARGIN = 1.02  # a supplier will not go below cost plus 2%

@@ -14,6 +14,7 @@ import numpy as np
 from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller
 from model import fees, migration, network, pricing, products
 from model.migration import ENTRY, EXIT, NONE
+from model.storefront import organic_visibility
 
 if TYPE_CHECKING:
     from model.market import MarketModel
@@ -306,7 +307,8 @@ class SellerReview:
             new_price = pricing.price_coherence(new_price, listed, parity, seller_priced)
         s.price[:n] = np.where(stores, new_price, s.price[:n])
         margin = new_price * (1 - rate) - cost
-        bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share)
+        bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share,
+                               organic_visibility(model)[:n], self.config.ad_cannibalisation)
         solvent = (s.cash[:n] > 0)[:, None]
         s.ad_bid[:n] = np.where(stores & solvent, bids, 0.0)
 

@@ -73,6 +73,17 @@ def refresh_slates(model: MarketModel) -> None:
             model.price_index[p, c] = np.average(relative, weights=attention)
 
 
+def organic_visibility(model: MarketModel) -> np.ndarray:
+    """(sellers x platforms) attention each store gets from its organic place on today's
+    slate, relative to the top organic place (1 at the top, 0 off the slate or shown only
+    as an ad)."""
+    visibility = np.zeros_like(model.sellers.sales_score)
+    for (p, _), slate in model.slates.items():
+        organic = slate.sellers[~slate.sponsored]
+        visibility[organic, p] = traffic.position_ctr(len(organic)) / traffic.position_ctr(1)[0]
+    return visibility
+
+
 def slate_matrix(model: MarketModel) -> tuple[np.ndarray, np.ndarray]:
     """Seller index at each (platform, category, position), -1 where empty; and whether
     the position is sponsored."""

@@ -188,3 +188,24 @@ def test_the_same_scenario_tells_the_same_story_at_three_sizes():
     for n in (3_000, 30_000):
         assert outcomes[n][0] == pytest.approx(outcomes[10_000][0], abs=0.08), outcomes
     assert outcomes[30_000][1] == pytest.approx(outcomes[10_000][1], abs=0.05), outcomes
+
+
+def test_organic_visibility_is_one_on_top_and_zero_for_ads_and_off_the_slate():
+    from model.storefront import organic_visibility
+
+    model = MarketModel(duopoly(), rng=6)
+    model.run(8)
+    visibility = organic_visibility(model)
+    on_slate = np.zeros_like(visibility, dtype=bool)
+    for (p, _), slate in model.slates.items():
+        organic = slate.sellers[~slate.sponsored]
+        assert visibility[organic[0], p] == pytest.approx(1.0)
+        assert np.all(np.diff(visibility[organic, p]) < 0)      # falls down the slate
+        on_slate[organic, p] = True
+    assert np.all(visibility[~on_slate] == 0.0)
+
+
+def test_sellers_losing_organic_visibility_bid_more_for_ads():
+    margin, none = np.full(3, 8.0), np.zeros(3)
+    bids = pricing.ad_bids(margin, none, none, 0.5, np.array([1.0, 0.4, 0.0]), 0.5)
+    assert bids[0] < bids[1] < bids[2]
