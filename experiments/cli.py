@@ -33,6 +33,9 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on Dask: 'local' starts a local cluster of --workers processes, "
                         "tcp://HOST:PORT uses an existing cluster")
+    p.add_argument("--set-aside", dest="aside", action="store_true",
+                   help="if --out holds results of a different run or sweep, move them to a "
+                        "new folder OUT.old-TIMESTAMP instead of refusing")
     p.add_argument("--no-progress", dest="progress", action="store_const", const=False,
                    default=None, help="no progress bar (it is off anyway when not on a terminal)")
 
@@ -63,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("spec", help="sweep file, e.g. experiments/sweeps/fees_sobol.toml")
     sweep.add_argument("--out", help="output folder (default results/sweeps/NAME)")
     sweep.add_argument("--fresh", action="store_true",
-                       help="discard previous results in --out instead of resuming")
+                       help="redo every run: remove this sweep's earlier results in --out "
+                            "(only files flywheel wrote) instead of resuming")
     sweep.add_argument("--skip-failed", dest="retry_failed", action="store_false",
                        help="on resume, do not retry runs that failed before")
     _executor_args(sweep)
@@ -103,11 +107,13 @@ def main(argv: list[str] | None = None) -> int:
             return commands.cmd_run(
                 args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
                 seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
-                model=args.model, resume=args.resume, progress=args.progress)
+                model=args.model, resume=args.resume, progress=args.progress,
+                aside=args.aside)
         if args.command == "sweep":
             return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
                                       scheduler=args.scheduler, fresh=args.fresh,
-                                      retry_failed=args.retry_failed, progress=args.progress)
+                                      retry_failed=args.retry_failed, progress=args.progress,
+                                      aside=args.aside)
         if args.command == "analyze":
             return commands.cmd_analyze(args.directory, args.out)
     except commands.CommandError as exc:

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from experiments.executors import make_backend
+from experiments.folders import record
 from experiments.models import DEFAULT_MODEL
 from experiments.plan import Plan, PlanError, plan_replicates, plan_sweep
 from experiments.replicate import ci_table
 from experiments.runner import SweepOutcome, run_plan
-from experiments.storage import StoreError, read_table
+from experiments.storage import RunStore, StoreError, read_table
 from experiments.sweep_spec import SweepSpecError, load_sweep
 
 
@@ -51,15 +54,18 @@ def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
     return int(load_scenario(scenario, overrides=overrides).steps)
 
 
-def _execute(plan: Plan, out: Path, workers: int, scheduler: str | None, fresh: bool,
-             retry_failed: bool, progress: bool | None) -> SweepOutcome:
+def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, fresh: bool,
+             retry_failed: bool, progress: bool | None, aside: bool = False) -> SweepOutcome:
+    out = store.root
     with make_backend(workers, scheduler) as backend:
         print(f"{len(plan.tasks)} run(s) -> {out}  [{backend.description}]", file=sys.stderr)
         try:
-            outcome = run_plan(plan, out, backend, fresh=fresh, retry_failed=retry_failed,
-                               progress=progress)
+            outcome = run_plan(plan, store, backend, fresh=fresh, retry_failed=retry_failed,
+                               progress=progress, aside=aside)
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
+    if outcome.moved is not None:
+        print(f"earlier results in {out} moved to {outcome.moved}", file=sys.stderr)
     print(f"{outcome.done} run(s) done, {outcome.skipped} already done, {len(outcome.failed)} "
           f"failed, {outcome.elapsed_s:.1f} s", file=sys.stderr)
     for version, n in outcome.other_versions.items():
@@ -84,8 +90,11 @@ def _report_failures(outcome: SweepOutcome, out: Path) -> None:
 def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None = None,
             seed: int = 1, sets: list[str] | None = None, out: str | None = None,
             scheduler: str | None = None, model: str = DEFAULT_MODEL, resume: bool = False,
-            progress: bool | None = None) -> int:
-    """Replicated runs of one scenario, a terminal summary and a report folder."""
+            progress: bool | None = None, aside: bool = False) -> int:
+    """Replicated runs of one scenario, a terminal summary and a report folder.
+
+    The output folder stays locked until the report is written.
+    """
     overrides = parse_sets(sets)
     if reps < 1:
         raise CommandError(f"--reps {reps}: must be >= 1")
@@ -97,8 +106,26 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
     except (PlanError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     out_dir = Path(out or f"results/{Path(scenario).stem}")
-    outcome = _execute(plan, out_dir, workers, scheduler, fresh=not resume, retry_failed=True,
-                       progress=progress)
+    with _open_store(out_dir) as store:
+        outcome = _execute(plan, store, workers, scheduler, fresh=not resume,
+                           retry_failed=True, progress=progress, aside=aside)
+        return _report_run(out_dir, outcome, reps, steps, model)
+
+
+@contextmanager
+def _open_store(out: Path) -> Iterator[RunStore]:
+    """The output folder, claimed and locked for the whole command."""
+    try:
+        store = RunStore(out).__enter__()
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        yield store
+    finally:
+        store.__exit__(None, None, None)
+
+
+def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, model: str) -> int:
     from experiments.report import format_summary, write_report
 
     platforms = read_table(out_dir, "platforms")
@@ -107,10 +134,12 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
         return 1
     migration = read_table(out_dir, "migration")
     files = write_report(platforms, migration, out_dir / "report", model=model)
+    record(out_dir, [*files.values(), out_dir / "report" / "targets.csv"])
     if reps == 1:  # the single run's tables as plain CSV too, as `flywheel run` always wrote
         for path in sorted((out_dir / "runs").glob("*/*.parquet")):
             frame = read_table(out_dir, path.stem)
             if len(frame.columns):
+                record(out_dir, [out_dir / f"{path.stem}.csv"])
                 frame.drop(columns=["run_id", "point", "rep"]).to_csv(
                     out_dir / f"{path.stem}.csv", index=False)
     n_done = int(platforms["run_id"].nunique())
@@ -168,8 +197,9 @@ def format_points(table: pd.DataFrame, metrics: list[str]) -> str:
 
 def cmd_sweep(path: str, *, out: str | None = None, workers: int = 1,
               scheduler: str | None = None, fresh: bool = False, retry_failed: bool = True,
-              progress: bool | None = None) -> int:
-    """Validate a sweep file, run (or resume) it, and write ``metrics.csv``."""
+              progress: bool | None = None, aside: bool = False) -> int:
+    """Validate a sweep file, run (or resume) it, and write ``metrics.csv`` (all under the
+    output folder's lock)."""
     try:
         spec = load_sweep(path)
         plan = plan_sweep(spec)
@@ -178,9 +208,11 @@ def cmd_sweep(path: str, *, out: str | None = None, workers: int = 1,
     out_dir = Path(out or f"results/sweeps/{spec.name}")
     print(f"sweep {spec.name!r}: design {spec.design}, {len(plan.points)} point(s) x "
           f"{spec.replications} replication(s), {spec.steps} steps", file=sys.stderr)
-    outcome = _execute(plan, out_dir, workers, scheduler, fresh, retry_failed, progress)
-    table = sweep_summary(out_dir)
-    table.to_csv(out_dir / "metrics.csv", index=False)
+    with _open_store(out_dir) as store:
+        outcome = _execute(plan, store, workers, scheduler, fresh, retry_failed, progress, aside)
+        table = sweep_summary(out_dir)
+        record(out_dir, [out_dir / "metrics.csv"])
+        table.to_csv(out_dir / "metrics.csv", index=False)
     print(format_points(table.head(20), [m.name for m in spec.metrics]))
     if len(table) > 20:
         print(f"... {len(table)} points in {out_dir / 'metrics.csv'}")

@@ -25,6 +25,7 @@ from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from experiments.designs import salib_problem  # noqa: E402
+from experiments.folders import record  # noqa: E402
 from experiments.metrics import compute_metrics  # noqa: E402
 from experiments.storage import PLAN, latest_records  # noqa: E402
 from experiments.sweep_spec import MetricSpec, ParamSpec  # noqa: E402
@@ -211,10 +212,14 @@ def analyze(root: str | Path, out: str | Path | None = None) -> dict[str, pd.Dat
     out.mkdir(parents=True, exist_ok=True)
     design = res.spec["design"]
     tables: dict[str, pd.DataFrame] = {}
+    written = [out / f"indices_{m.name}.csv" for m in res.metrics]
+    written += [out / "point_means.csv", out / f"{design}_indices.png", out / "scatter.png"]
+    record(Path(root), written)
     for m in res.metrics:
         if design == "sobol":
             tables[m.name], s2 = _sobol(res, m.name)
             if s2 is not None:
+                record(Path(root), [out / f"sobol_S2_{m.name}.csv"])
                 s2.to_csv(out / f"sobol_S2_{m.name}.csv")
         elif design == "morris":
             tables[m.name] = _morris(res, m.name)

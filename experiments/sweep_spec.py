@@ -4,7 +4,7 @@ Layout (see ``experiments/sweeps/*.toml`` for complete examples)::
 
     [sweep]
     scenario = "flywheel"            # scenario name passed to the model
-    model = "experiments.runs:simulate"   # optional: any importable module:function
+    model = "experiments.runs:simulate"   # optional: a registered model (experiments.models)
     design = "sobol"                 # grid | lhs | morris | sobol
     samples = 64                     # base sample size (lhs, morris trajectories, sobol N)
     replications = 2                 # runs per design point, common seeds across points
@@ -212,7 +212,7 @@ def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
     try:
         resolve_model(model)
     except ModelSpecError as exc:
-        errors.append(f"[sweep] model: {exc}")
+        errors.append(f"[sweep] {exc}")
     scenario = sweep.get("scenario")
     if not isinstance(scenario, str) or not scenario:
         errors.append(f"[sweep] scenario = {scenario!r}: must name a scenario")
