@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="flywheel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("list", help="list the named scenarios")
@@ -97,25 +99,12 @@ def main(argv: list[str] | None = None) -> int:
 
         takes_args = bool(inspect.signature(viz_main).parameters)
         return int((viz_main(argv[1:]) if takes_args else viz_main()) or 0)
-    args = build_parser().parse_args(argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    args = build_parser().parse_args([a for a in argv if a != "--debug"])
     from experiments import commands
 
     try:
-        if args.command == "list":
-            return _list()
-        if args.command == "run":
-            return commands.cmd_run(
-                args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
-                seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
-                model=args.model, resume=args.resume, progress=args.progress,
-                aside=args.aside)
-        if args.command == "sweep":
-            return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
-                                      scheduler=args.scheduler, fresh=args.fresh,
-                                      retry_failed=args.retry_failed, progress=args.progress,
-                                      aside=args.aside)
-        if args.command == "analyze":
-            return commands.cmd_analyze(args.directory, args.out)
+        return _dispatch(args)
     except commands.CommandError as exc:
         print(f"flywheel {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -123,6 +112,32 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted: finished runs are stored; re-run the same command to resume",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # an unexpected failure: one line, the traceback on request
+        if debug:
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"flywheel {args.command}: error: {type(exc).__name__}: {first} "
+              "(run again with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from experiments import commands
+
+    if args.command == "list":
+        return _list()
+    if args.command == "run":
+        return commands.cmd_run(
+            args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
+            seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
+            model=args.model, resume=args.resume, progress=args.progress, aside=args.aside)
+    if args.command == "sweep":
+        return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
+                                  scheduler=args.scheduler, fresh=args.fresh,
+                                  retry_failed=args.retry_failed, progress=args.progress,
+                                  aside=args.aside)
+    if args.command == "analyze":
+        return commands.cmd_analyze(args.directory, args.out)
     return 2
 
 

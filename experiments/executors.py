@@ -32,6 +32,10 @@ class SerialExecutor(Executor):
         return future
 
 
+class ExecutorError(RuntimeError):
+    """The executor cannot be started (an unreachable or failing cluster)."""
+
+
 @dataclass
 class Backend:
     """An executor plus what the driver needs to know about it."""
@@ -65,7 +69,12 @@ def make_backend(workers: int = 1, scheduler: str | None = None) -> Iterator[Bac
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     if scheduler:
-        (client, cluster), backend = _dask_backend(scheduler, workers)
+        try:
+            (client, cluster), backend = _dask_backend(scheduler, workers)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(f"--scheduler {scheduler!r}: cannot reach a Dask cluster with "
+                                f"workers there ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else ''})") from exc
         try:
             yield backend
         finally:

@@ -41,17 +41,33 @@ def _is_legacy(root: Path, names: set[str]) -> bool:
     return not extra and set(STORE_FILES) <= names
 
 
-def claim(root: Path) -> None:
-    """Make ``root`` a result folder, or refuse one that holds anything else."""
-    if root.exists() and not root.is_dir():
-        raise StoreError(f"--out {str(root)!r}: is a file, not a folder; give a folder path")
+def claimable(root: Path) -> bool:
+    """Whether ``root`` may become (or already is) a result folder; refuse it otherwise.
+
+    Returns True when it is already marked as one.
+    """
+    root = Path(root)
+    for parent in [root, *root.parents]:
+        if parent.exists() and not parent.is_dir():
+            raise StoreError(f"--out {str(root)!r}: {str(parent)!r} is a file, not a folder; "
+                             "give a folder path")
     if (root / MARKER).is_file():
-        return
-    names = {p.name for p in root.iterdir()} if root.is_dir() else set()
+        return True
+    try:
+        names = {p.name for p in root.iterdir()} if root.is_dir() else set()
+    except OSError as exc:
+        raise StoreError(f"--out {str(root)!r}: cannot be read ({exc.strerror or exc})") from exc
     if names - {LOCK} and not _is_legacy(root, names):
         shown = ", ".join(repr(n) for n in sorted(names)[:3])
         raise StoreError(f"--out {str(root)!r}: folder is not empty (holds {shown}) and was not "
                          "created by flywheel; choose a new or empty folder")
+    return False
+
+
+def claim(root: Path) -> None:
+    """Make ``root`` a result folder, or refuse one that holds anything else."""
+    if claimable(root):
+        return
     try:
         root.mkdir(parents=True, exist_ok=True)
         (root / MARKER).write_text(_header())

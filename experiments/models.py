@@ -10,8 +10,10 @@ dict[str, DataFrame]`` and may carry a ``validate(scenario, params)`` attribute.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -67,11 +69,38 @@ def resolve_model(ref: str) -> ModelFn:
     return getattr(importlib.import_module(module_name), attr)
 
 
-def _validate_real(scenario: str, params: Mapping[str, Any]) -> None:
-    """Validate overrides against the real scenario configuration (raises ``ConfigError``)."""
-    from model.config import load_scenario
+def _scenario_data(scenario: str) -> dict[str, Any]:
+    """A scenario file parsed once per version (validating many design points re-uses it)."""
+    from model.config import scenario_path
 
-    load_scenario(scenario, overrides=dict(params))
+    path = scenario_path(scenario)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _parse_scenario(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_scenario(path: str, stamp: int) -> dict[str, Any]:
+    import tomllib
+
+    from model.config import ConfigError
+
+    try:
+        data = tomllib.loads(Path(path).read_text())
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"scenario = {path!r}: cannot be read ({exc})") from exc
+    data.setdefault("name", Path(path).stem)
+    return data
+
+
+def _validate_real(scenario: str, params: Mapping[str, Any]) -> Any:
+    """Validate overrides against the real scenario configuration (raises ``ConfigError``);
+    return the configuration."""
+    from model.config import config_from_dict
+
+    return config_from_dict(_scenario_data(scenario), overrides=dict(params))
 
 
 def validator_for(ref: str) -> Validator | None:
