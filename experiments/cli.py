@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import signal
 import sys
 
 from experiments.models import DEFAULT_MODEL
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         takes_args = bool(inspect.signature(viz_main).parameters)
         return int((viz_main(argv[1:]) if takes_args else viz_main()) or 0)
     debug = "--debug" in argv  # accepted anywhere on the line
+    signal.signal(signal.SIGTERM, _terminate)
     args = build_parser().parse_args([a for a in argv if a != "--debug"])
     from experiments import commands
 
@@ -119,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"flywheel {args.command}: error: {type(exc).__name__}: {first} "
               "(run again with --debug for the traceback)", file=sys.stderr)
         return 1
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM stops the command like Ctrl-C: workers are ended, finished runs kept."""
+    raise KeyboardInterrupt
 
 
 def _dispatch(args: argparse.Namespace) -> int:

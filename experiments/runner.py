@@ -205,6 +205,8 @@ def _run_plan(plan: Plan, store: RunStore, backend: Backend, fresh: bool, retry_
             for fut in sorted(finished, key=lambda f: inflight[f].run_id):
                 task = inflight.pop(fut)
                 exc = fut.exception()
+                if exc is not None and not isinstance(exc, Exception):
+                    raise KeyboardInterrupt  # a worker was interrupted: stop, record nothing
                 if isinstance(exc, BrokenExecutor):
                     broken = exc
                 result = fut.result() if exc is None else _lost(task, exc)
