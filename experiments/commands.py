@@ -111,6 +111,7 @@ def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, f
             raise CommandError(str(exc)) from exc
     if outcome.moved is not None:
         print(f"earlier results in {out} moved to {outcome.moved}", file=sys.stderr)
+    print_warnings(outcome.warnings)
     print(f"{outcome.done} run(s) done, {outcome.skipped} already done, {len(outcome.failed)} "
           f"failed, {outcome.elapsed_s:.1f} s", file=sys.stderr)
     for version, n in outcome.other_versions.items():
@@ -119,6 +120,14 @@ def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, f
               "or run without --resume)", file=sys.stderr)
     _report_failures(outcome, out)
     return outcome
+
+
+def print_warnings(warnings: list[str], limit: int = 20) -> None:
+    """Problems found in what was read (garbled manifest lines, unreadable runs)."""
+    for line in warnings[:limit]:
+        print(f"warning: {line}", file=sys.stderr)
+    if len(warnings) > limit:
+        print(f"warning: ... and {len(warnings) - limit} more", file=sys.stderr)
 
 
 def _report_failures(outcome: SweepOutcome, out: Path) -> None:
@@ -281,10 +290,13 @@ def cmd_analyze(directory: str, out: str | None = None) -> int:
     for parent in [target, *target.parents]:
         if parent.exists() and not parent.is_dir():
             raise CommandError(f"--out {str(target)!r}: {str(parent)!r} is a file, not a folder")
+    notes: list[str] = []
     try:
-        tables = analyze(directory, out)
+        tables = analyze(directory, out, notes=notes)
     except AnalysisError as exc:
+        print_warnings(notes)
         raise CommandError(str(exc)) from exc
+    print_warnings(notes)
     for metric, table in tables.items():
         print(f"\n== {metric} ==")
         print(table.to_string(float_format=lambda v: f"{v:.4f}"))

@@ -67,6 +67,7 @@ class SweepOutcome:
     code_version: str = ""
     other_versions: dict[str, int] = field(default_factory=dict)
     moved: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def to_parquet_bytes(df: pd.DataFrame, task: RunTask | None = None) -> bytes:
@@ -185,7 +186,8 @@ def _run_plan(plan: Plan, store: RunStore, backend: Backend, fresh: bool, retry_
     skip = store.done_ids() | (set() if retry_failed else store.failed_ids())
     todo = [t for t in plan.tasks if t.run_id not in skip]
     outcome = SweepOutcome(total=len(plan.tasks), skipped=len(plan.tasks) - len(todo),
-                           code_version=code_version(), moved=moved)
+                           code_version=code_version(), moved=moved,
+                           warnings=list(store.problems))
     model_fns = {t.model: resolve_model(t.model) for t in todo}
     bar = Progress(len(plan.tasks), already=outcome.skipped, enabled=progress)
     pending = iter(todo)

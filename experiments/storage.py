@@ -24,6 +24,8 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from experiments.folders import StoreError, claim, clear_own, remove_staging, set_aside
 
@@ -41,18 +43,48 @@ def atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def read_manifest_records(root: str | Path) -> list[dict[str, Any]]:
-    """All parseable manifest records in order (a torn final line from a kill is ignored)."""
+def read_manifest_records(root: str | Path, problems: list[str] | None = None
+                          ) -> list[dict[str, Any]]:
+    """All parseable manifest records in order.
+
+    A torn final line from a kill is ignored; any other line that is not a run's record is
+    skipped and, if ``problems`` is given, reported there with its line number.
+    """
     path = Path(root) / MANIFEST
     if not path.exists():
         return []
     records = []
-    for line in path.read_text().splitlines():
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
+    data = path.read_bytes().decode("utf-8", errors="replace")
+    lines = data.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
             continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if problems is not None and number < len(lines):  # the torn tail is no news
+                problems.append(f"{path} line {number}: not a valid record ({exc.msg}); "
+                                "skipped")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("run_id"), str):
+            if problems is not None:
+                problems.append(f"{path} line {number}: no run_id; skipped")
+            continue
+        records.append(record)
     return records
+
+
+def intact(run_dir: Path, rows: dict[str, Any] | None) -> bool:
+    """Whether every table a run recorded opens as Parquet with the recorded number of rows."""
+    if not run_dir.is_dir():
+        return False
+    for table, n in (rows or {}).items():
+        try:
+            if pq.ParquetFile(run_dir / f"{table}.parquet").metadata.num_rows != n:
+                return False
+        except (OSError, ValueError, pa.ArrowException):
+            return False
+    return True
 
 
 def latest_records(root: str | Path) -> dict[str, dict[str, Any]]:
@@ -78,6 +110,7 @@ class RunStore:
         self.tmp = self.root / "tmp"
         self._lock_fd: int | None = None
         self._manifest_fd: int | None = None
+        self.problems: list[str] = []  # garbled manifest lines, damaged runs (to report)
 
     def __enter__(self) -> RunStore:
         claim(self.root)
@@ -114,6 +147,10 @@ class RunStore:
         moved = None
         if plan_path.exists():
             old_fingerprint = _read_fingerprint(plan_path)
+            if old_fingerprint == "unreadable" and not aside:
+                raise StoreError(f"--out {str(self.root)!r}: {PLAN} cannot be read, so these "
+                                 "results cannot be resumed; use another --out folder, or "
+                                 "--set-aside to move them to a new folder")
             if old_fingerprint != plan_json["fingerprint"]:
                 if not aside:
                     raise StoreError(
@@ -137,9 +174,20 @@ class RunStore:
         return moved
 
     def done_ids(self) -> set[str]:
-        """Run ids whose record says done and whose data directory exists."""
-        return {rid for rid, r in latest_records(self.root).items()
-                if r.get("status") == "done" and (self.runs / rid).is_dir()}
+        """Run ids whose record says done and whose Parquet files open with the recorded rows
+        (a damaged run is not counted: it is redone)."""
+        problems: list[str] = []
+        records = {r["run_id"]: r for r in read_manifest_records(self.root, problems)}
+        done = set()
+        for rid, r in records.items():
+            if r.get("status") != "done":
+                continue
+            if intact(self.runs / rid, r.get("rows")):
+                done.add(rid)
+            elif (self.runs / rid).is_dir():
+                problems.append(f"run {rid}: its Parquet files cannot be read; it is redone")
+        self.problems = problems
+        return done
 
     def failed_ids(self) -> set[str]:
         """Run ids whose latest record is a failure."""
