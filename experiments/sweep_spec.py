@@ -132,7 +132,7 @@ def _int_option(sweep: dict, key: str, errors: list[str], default: int | None,
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         errors.append(f"[sweep] {key} = {value!r}: must be an integer in [{low}, {high}]")
-        return default
+        return low  # a stand-in, so the one error is not reported again as a missing value
     return value
 
 
@@ -288,8 +288,9 @@ def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
                          is_leaf=lambda d: bool(set(d) & PARAM_KEYS))
     if not raw_params:
         errors.append("[parameters]: no parameter to vary")
+    known_design = str(design) if design in DESIGNS else "grid"  # its error is reported
     params = [p for n, r in raw_params.items()
-              if (p := _parse_param(n, r, str(design), errors)) is not None]
+              if (p := _parse_param(n, r, known_design, errors)) is not None]
     for p in params:
         if p.name in fixed:
             errors.append(f"[parameters] {p.name!r} is also set in [fixed]; keep one")
