@@ -109,6 +109,10 @@ def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, f
                                progress=progress, aside=aside)
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:  # disk full, permissions: what is stored stays valid
+            raise CommandError(f"--out {str(out)!r}: cannot write ({exc.strerror or exc}); "
+                               "finished runs are stored, re-run the same command to resume"
+                               ) from exc
     if outcome.moved is not None:
         print(f"earlier results in {out} moved to {outcome.moved}", file=sys.stderr)
     print_warnings(outcome.warnings)

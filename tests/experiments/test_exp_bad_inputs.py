@@ -228,7 +228,7 @@ SWEEP_CASES: list[tuple[str, str, str, str]] = [
     ("grid num huge", "num = 2", "num = 1000000000", "num"),
     ("grid num 1", "num = 2", "num = 1", "num"),
     ("metric name with slash", 'name = "share"', 'name = "share/../../x"', "name"),
-    ("last_steps beyond steps", 'agg = "last"', 'agg = "last"\nlast_steps = 50', "last_steps"),
+    ("last_steps zero", 'agg = "last"', 'agg = "last"\nlast_steps = 0', "last_steps"),
     ("unknown agg", 'agg = "last"', 'agg = "median"', "agg"),
     ("sweep name traversal", "[sweep]", '[sweep]\nname = "../../etc"', "name"),
     ("conf_level 1.5", "seed = 1", "seed = 1\nconf_level = 1.5", "conf_level"),

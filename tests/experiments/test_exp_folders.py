@@ -127,3 +127,12 @@ def test_registered_model_is_swept_by_name(tmp_path: Path) -> None:
                                                        model="lab.counted_market"))
     assert cmd_sweep(str(spec), out=str(tmp_path / "out"), progress=False) == 0
     assert len(calls) >= 6  # six design points (plus the probe run)
+
+
+def test_result_folder_from_before_the_marker_is_adopted(tmp_path: Path) -> None:
+    spec = write(tmp_path / "s.toml", toy_market_sweep(steps=5, reps=1))
+    out = tmp_path / "sw"
+    assert cmd_sweep(str(spec), out=str(out), progress=False) == 0
+    (out / MARKER).unlink()  # as written by an earlier version
+    assert cmd_sweep(str(spec), out=str(out), progress=False) == 0
+    assert (out / MARKER).is_file() and len(manifest_lines(out)) == 6

@@ -62,3 +62,18 @@ def test_analyze_says_when_it_falls_back_to_the_manifest(swept: tuple[Path, Path
     assert cmd_analyze(str(out)) == 0
     err = capsys.readouterr().err
     assert f"{N_RUNS} run(s)" in err and "their metrics come from the manifest" in err
+
+
+def test_unreadable_plan_is_named_not_a_traceback(swept: tuple[Path, Path],
+                                                  capsys: pytest.CaptureFixture) -> None:
+    from experiments.cli import main
+
+    spec, out = swept
+    (out / "plan.json").write_text("{garbled")
+    assert main(["sweep", str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err
+    last = err.splitlines()[-1]
+    assert last.startswith("flywheel sweep: error: --out") and "plan.json cannot be read" in last
+    assert "--set-aside" in last
+    assert len(manifest_lines(out)) == N_RUNS  # nothing touched
