@@ -9,6 +9,7 @@ the dataclass, refusing unknown keys, wrong types and out-of-range values with a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -127,6 +128,12 @@ def check_value(key: str, value: Any, annotation: Any, meta: Mapping[str, Any]) 
     return value
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """Resolved field annotations of a configuration class (resolving them is slow)."""
+    return typing.get_type_hints(cls)
+
+
 def _item_key(key: str, index: int, item: Any) -> str:
     """``platforms.rival`` for named items, ``events[2]`` otherwise."""
     if isinstance(item, Mapping) and isinstance(item.get("name"), str):
@@ -147,7 +154,7 @@ def build[T](cls: type[T], data: Mapping[str, Any] | T, prefix: str = "") -> T:
         data = dataclasses.asdict(data)
     if not isinstance(data, Mapping):
         raise ConfigError(f"{prefix or cls.__name__} = {data!r}: expected a table")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
