@@ -17,12 +17,12 @@ from tests.experiments.helpers import REPO, manifest_lines, subprocess_env, toy_
 N_RUNS = 12  # 6 points x 2 replications
 
 
-def start_sweep(tmp_path: Path, workers: int) -> tuple[subprocess.Popen, Path]:
-    spec = write(tmp_path / "s.toml", toy_market_sweep(reps=2, extra_fixed="sleep = 0.4"))
+def start_sweep(tmp_path: Path, workers: int, *extra: str) -> tuple[subprocess.Popen, Path]:
+    spec = write(tmp_path / "s.toml", toy_market_sweep(reps=2, extra_fixed="sleep = 1.0"))
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, "-m", "experiments.cli", "sweep", str(spec), "--out", str(out),
-         "--workers", str(workers)],
+         "--workers", str(workers), *extra],
         cwd=REPO, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True)
     return proc, out
@@ -35,9 +35,11 @@ def wait_for_runs(out: Path, n: int, proc: subprocess.Popen) -> None:
     assert len(manifest_lines(out)) >= n, "the sweep never got going"
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_ctrl_c_stops_the_sweep_and_records_no_failure(tmp_path: Path, workers: int) -> None:
-    proc, out = start_sweep(tmp_path, workers)
+@pytest.mark.parametrize(("workers", "extra"), [(1, ()), (2, ()), (2, ("--scheduler", "local"))],
+                         ids=["in-process", "process-pool", "dask-local"])
+def test_ctrl_c_stops_the_sweep_and_records_no_failure(tmp_path: Path, workers: int,
+                                                      extra: tuple[str, ...]) -> None:
+    proc, out = start_sweep(tmp_path, workers, *extra)
     try:
         wait_for_runs(out, 2, proc)
         os.kill(proc.pid, signal.SIGINT)  # the driver only, as a Ctrl-C to it would

@@ -77,3 +77,30 @@ def test_unreadable_plan_is_named_not_a_traceback(swept: tuple[Path, Path],
     assert last.startswith("flywheel sweep: error: --out") and "plan.json cannot be read" in last
     assert "--set-aside" in last
     assert len(manifest_lines(out)) == N_RUNS  # nothing touched
+
+
+def test_disk_full_is_a_message_and_keeps_what_is_stored(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    import errno
+
+    from experiments.cli import main
+    from experiments.storage import RunStore
+
+    spec = write(tmp_path / "s.toml", toy_market_sweep(steps=12, reps=1))
+    out = tmp_path / "out"
+    real_commit = RunStore.commit
+    stored: list[str] = []
+
+    def commit_until_full(self: RunStore, record: dict, tables: dict) -> None:
+        if len(stored) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_commit(self, record, tables)
+        stored.append(record["run_id"])
+
+    monkeypatch.setattr(RunStore, "commit", commit_until_full)
+    assert main(["sweep", str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err
+    assert "No space left on device" in err.splitlines()[-1] and "resume" in err.splitlines()[-1]
+    assert [r["run_id"] for r in manifest_lines(out)] == stored
