@@ -55,6 +55,7 @@ class Plan:
     design_matrix: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    memory_bytes: int = 0  # estimated peak memory of the largest run (0: unknown)
 
     @property
     def fingerprint(self) -> str:
@@ -94,49 +95,36 @@ def make_tasks(
     ]
 
 
-def _points_to_check(points: list[dict[str, Any]], limit: int = 256
-                     ) -> list[tuple[int, dict[str, Any]]]:
-    """All points of a small design; for a large one, each parameter's extremes plus ``limit``.
-
-    Config checks are per-field bounds and names, so the extremes of every parameter catch what
-    any interior point would; the first ``limit`` points cover combinations.
-    """
-    indexed = list(enumerate(points))
-    if len(points) <= limit:
-        return indexed
-    chosen = dict(indexed[:limit])
-    for name in points[0]:
-        numeric = [(i, p) for i, p in indexed if isinstance(p[name], int | float)]
-        if numeric:
-            for i, p in (min(numeric, key=lambda ip: ip[1][name]),
-                         max(numeric, key=lambda ip: ip[1][name])):
-                chosen[i] = p
-    return sorted(chosen.items())
-
-
 def check_points(model: str, scenario: str, points: list[dict[str, Any]],
-                 fixed: dict[str, Any]) -> None:
-    """Refuse an unknown scenario or fixed override, or a point the model's config rejects."""
+                 fixed: dict[str, Any]) -> list[Any]:
+    """Refuse an unknown scenario or fixed override, or any design point the model's config
+    rejects (every point is checked, not a sample: a wrong type may first appear at the last).
+
+    Returns what the validator returned for each distinct point (the real model: its
+    :class:`~model.config.MarketConfig`, from which the memory it needs is estimated).
+    """
     validate = validator_for(model)
     if validate is None:
-        return
+        return []
     try:
         validate(scenario, fixed)
     except Exception as exc:  # the model's own error type (ConfigError, ...)
         raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: {exc}"
                         ) from exc
     seen: set[str] = set()
-    for i, point in _points_to_check(points):
+    built = []
+    for i, point in enumerate(points):
         overrides = {**fixed, **point}
-        key = json.dumps(overrides, sort_keys=True, default=str)
+        key = json.dumps(overrides, sort_keys=True, default=repr)
         if key in seen:
             continue
         seen.add(key)
         try:
-            validate(scenario, overrides)
+            built.append(validate(scenario, overrides))
         except Exception as exc:  # the model's own error type (ConfigError, ...)
             raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: {exc}"
                             ) from exc
+    return built
 
 
 def probe_metrics(task: RunTask, max_steps: int = 2) -> list[str]:
@@ -188,22 +176,33 @@ def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
     if validate:
         check_points(spec.model, spec.scenario, [], spec.fixed)
         check_ranges(spec, points[0])
-        check_points(spec.model, spec.scenario, points, spec.fixed)
+        built = check_points(spec.model, spec.scenario, points, spec.fixed)
+    else:
+        built = []
     tasks = make_tasks(spec.model, spec.scenario, points, spec.fixed, spec.replications,
                        spec.seed, spec.steps, spec.metrics)
     warnings = probe_metrics(tasks[0]) if validate else []
     meta = {"name": spec.name, "design": spec.design, "model": spec.model,
             "scenario": spec.scenario, "replications": spec.replications, "steps": spec.steps,
             "seed": spec.seed, "samples": spec.samples, "spec": asdict(spec)}
-    return Plan("sweep", tasks, points, spec.fixed, x, meta, warnings)
+    return Plan("sweep", tasks, points, spec.fixed, x, meta, warnings,
+                memory_bytes=_largest(built))
 
 
 def plan_replicates(model: str, scenario: str, overrides: dict[str, Any], reps: int,
                     seed: int, steps: int, validate: bool = True) -> Plan:
     """``reps`` replications of one scenario with fixed overrides."""
-    if validate:
-        check_points(model, scenario, [{}], overrides)
+    built = check_points(model, scenario, [{}], overrides) if validate else []
     tasks = make_tasks(model, scenario, [{}], overrides, reps, seed, steps)
     meta = {"model": model, "scenario": scenario, "replications": reps, "steps": steps,
             "seed": seed}
-    return Plan("replicates", tasks, [{}], overrides, None, meta)
+    return Plan("replicates", tasks, [{}], overrides, None, meta, memory_bytes=_largest(built))
+
+
+def _largest(configs: list[Any]) -> int:
+    """Estimated peak memory of the largest validated configuration (0 when not known)."""
+    from model.config import MarketConfig
+    from model.sanity import estimate_bytes
+
+    sizes = [estimate_bytes(c) for c in configs if isinstance(c, MarketConfig)]
+    return max(sizes, default=0)
