@@ -40,6 +40,9 @@ def run_theory(specs: list[TheorySpec], out: str | Path, *, workers: int = 1,
                 failed += len(outcome.failed)
                 print(f"{name}: {outcome.done} done, {outcome.skipped} already done, "
                       f"{len(outcome.failed)} failed, {outcome.elapsed_s:.1f} s", file=sys.stderr)
+                for version, n in outcome.other_versions.items():
+                    print(f"warning: {n} run(s) of {name} were made by code version "
+                          f"{version!r}; --fresh redoes them", file=sys.stderr)
     results, values = [], []
     for spec in specs:
         rows, vals = evaluate(spec, out / spec.name)
