@@ -79,7 +79,7 @@ def Page():
     with solara.Sidebar():
         ScenarioPicker(scenario.value, choose)
         RunControls(model, hub, playing, reset).key(f"run-{scenario.value}")
-        CsvDownload(model.value)
+        CsvDownload(model.value, hub)
         SettingControls(scenario.value, controls, values)
     with solara.Column(style={"padding": "8px", "width": "100%"}):
         with solara.Card(classes=["flywheel-status-card"]):

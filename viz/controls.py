@@ -1,10 +1,11 @@
 """Sidebar controls: run the market (Step, Play/Pause, run to a day), rebuild it, take its data.
 
 ``RunControls`` steps the session's model and redraws every panel through the page's refresh
-hub. Play and "Run to day" step in a background thread and redraw every *k* days ("Draw
-every"), so a three-year scenario can be watched in well under a minute; Step always moves one
-day. ``SettingControls`` shows the scenario's controls with readable values (fees in %, money
-in $k / $M); they act on Reset. ``CsvDownload`` hands out the run's per-platform table.
+hub. Play steps in a background thread and redraws every *k* days ("Draw every"); "Run to day"
+does the same with a stride long enough for at most ``RUN_TO_FRAMES`` frames, so a three-year
+scenario is watched in well under a minute. Step always moves one day. ``SettingControls``
+shows the scenario's controls with readable values (fees in %, money in $k / $M); they act on
+Reset. ``CsvDownload`` hands out the run's per-platform table.
 """
 
 from __future__ import annotations
@@ -18,11 +19,25 @@ import solara
 
 from viz.data import day_date, platform_table
 from viz.model import Control
-from viz.refresh import RefreshHub
+from viz.refresh import RefreshHub, use_refresh
 
 DRAW_EVERY_DAYS = (1, 7, 30)
 DEFAULT_DRAW_EVERY = 7
 FRAME_PAUSE_S = 0.05  # lets the browser take each frame before the next one is computed
+RUN_TO_FRAMES = 20  # "Run to day" draws at most about this many frames on its way
+
+
+def frame_days(every: int, today: int, target: int | None) -> int:
+    """Days to advance before the next frame: ``every``, or a longer stride so a "Run to day"
+    of any length takes at most ``RUN_TO_FRAMES`` frames; never past ``target``.
+
+    >>> frame_days(7, 0, 1095), frame_days(7, 0, 90), frame_days(1, 10, 12)
+    (55, 7, 1)
+    """
+    if target is None:
+        return every
+    left = target - today
+    return max(0, min(left, max(every, -(-left // RUN_TO_FRAMES))))
 
 
 def run_days(model, days: int, hub: RefreshHub) -> None:
@@ -46,16 +61,20 @@ def RunControls(model: solara.Reactive, hub: RefreshHub, playing: solara.Reactiv
     every = solara.use_reactive(DEFAULT_DRAW_EVERY)
     goal = solara.use_reactive(model.value.config.steps)
     target = solara.use_reactive(None)  # the day a "Run to day" stops at
+    stride = solara.use_reactive(None)  # days per frame of that run, fixed when it starts
 
     def play_loop(cancel) -> None:
         while playing.value and not cancel.is_set():
             current = model.value
-            days = every.value
-            if target.value is not None:
-                days = min(days, target.value - current.day)
+            goal_day = target.value
+            if goal_day is not None and goal_day - current.day > 0 and stride.value is None:
+                stride.set(frame_days(every.value, current.day, goal_day))
+            days = every.value if goal_day is None else min(stride.value or every.value,
+                                                            goal_day - current.day)
             run_days(current, days, hub)
-            if target.value is not None and current.day >= target.value:
+            if goal_day is not None and current.day >= goal_day:
                 target.set(None)
+                stride.set(None)
                 playing.set(False)
                 return
             time.sleep(FRAME_PAUSE_S)
@@ -67,6 +86,7 @@ def RunControls(model: solara.Reactive, hub: RefreshHub, playing: solara.Reactiv
 
     def toggle() -> None:
         target.set(None)
+        stride.set(None)
         playing.set(not playing.value)
 
     def run_to() -> None:
@@ -90,11 +110,9 @@ def RunControls(model: solara.Reactive, hub: RefreshHub, playing: solara.Reactiv
 
 
 @solara.component
-def CsvDownload(model):
+def CsvDownload(model, hub: RefreshHub | None = None):
     """Download button for the run's per-platform table (CSV), named by scenario and day."""
-    from viz.refresh import use_refresh
-
-    use_refresh()
+    use_refresh(hub)
     name = str(getattr(model, "scenario_name", "flywheel")).rsplit("/", 1)[-1]
     name = name.removesuffix(".toml")
     solara.FileDownload(lambda: csv_bytes(model), filename=f"{name}-day{model.day}.csv",

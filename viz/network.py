@@ -41,7 +41,7 @@ MOVE_KINDS = {"add": "add", "recruited": "add", "switch": "switch", "entry": "en
 MOVE_COLORS = {"add": "#2ca02c", "switch": "#d62728", "entry": "#1f77b4", "close": "#9467bd",
                "exit": "#7f7f7f"}
 PSEUDO_COLOR = "#b0b0b0"
-X_DOMAIN = (-1.75, 1.75)
+X_DOMAIN = (-2.1, 2.1)
 Y_DOMAIN = (-1.45, 1.45)
 LABEL_RADIUS = 1.27
 WIDTH, HEIGHT = 440, 320
@@ -163,7 +163,7 @@ def network_spec(graph: nx.MultiDiGraph, pos: dict[str, np.ndarray], day: int,
     y = {"type": "quantitative", "scale": {"domain": list(Y_DOMAIN)}, "axis": None}
     moved = sum(e["sellers"] for e in edges)
     span = when or (f"days {max(day - window, 0) + 1}–{day}" if window else f"days 1–{day}")
-    subtitle = (f"Seller moves, {span}: {moved:,} (arrow width = sellers); node = stores now"
+    subtitle = (f"Seller moves, {span}: {moved:,}; node size = stores now"
                 if edges else f"No seller has moved ({span}); node size = stores now")
     tooltip = [{"field": "source", "title": "from"}, {"field": "target", "title": "to"},
                {"field": "move"}, {"field": "sellers", "format": ","}]

@@ -54,8 +54,8 @@ def time_axis(calendar: bool) -> dict[str, Any]:
     """The x encoding: the scenario's calendar dates, or day numbers without a calendar."""
     if calendar:
         return {"field": "date", "type": "temporal", "title": None, "scale": {"type": "utc"},
-                "axis": {"format": "%b %Y", "formatType": "utc", "labelOverlap": True,
-                         "tickCount": 6}}
+                "axis": {"labelExpr": "utcFormat(datum.value, '%b %Y')",
+                         "labelOverlap": True, "tickCount": 6}}
     return {"field": "step", "type": "quantitative", "title": "day",
             "axis": {"tickMinStep": 1, "format": "d"}}
 
@@ -130,8 +130,7 @@ def series_spec(series: Series, platform_frame: pd.DataFrame,
                     "detail": {"field": "measure"}, "tooltip": tooltip}
     lines = {"data": {"values": data}, "mark": {"type": "line", "strokeWidth": 2, "clip": True},
              "encoding": encoding}
-    spec["layer"] = [lines, *shock_layers(shock_rows(events, start_date),
-                                          {k: v for k, v in x.items() if k != "axis"})]
+    spec["layer"] = [lines, *shock_layers(shock_rows(events, start_date), x)]
     return spec
 
 

@@ -62,9 +62,13 @@ def use_refresh_hub() -> RefreshHub:
     return hub
 
 
-def use_refresh() -> None:
-    """In a panel: redraw when the dashboard steps (via the page's hub when there is one)."""
-    hub: RefreshHub | None = solara.use_context(refresh_context)
+def use_refresh(hub: RefreshHub | None = None) -> None:
+    """In a panel: redraw when the dashboard steps (via the page's hub when there is one).
+
+    ``hub`` is for components the page renders elsewhere (the sidebar), out of the context.
+    """
+    context_hub: RefreshHub | None = solara.use_context(refresh_context)
+    hub = hub or context_hub
     _, set_tick = solara.use_state(0)
 
     def register():
