@@ -4,7 +4,8 @@ A platform keeps its colour in every chart and every scenario: the archetype nam
 scenarios use have fixed colours (the incumbent is always blue, the Temu-like ``managed``
 platform always red), chosen so that the platforms of any one scenario differ. Other names get
 a colour from a stable hash of the name, moved to the next free colour only when two platforms
-of the same chart would clash. The migration pseudo-nodes ("(entry)", "(exit)") are grey.
+of the same chart would clash. The migration pseudo-nodes ("(entry)", "(exit)") are grey, and
+each type of seller move (add, switch, entry, close, exit) has a colour of its own.
 
 >>> platform_colors(["incumbent", "managed"])
 {'incumbent': '#4e79a7', 'managed': '#e15759'}
@@ -46,6 +47,19 @@ NAMED: dict[str, str] = {
 ENTRY = "(entry)"
 EXIT = "(exit)"
 PSEUDO_COLORS: dict[str, str] = {ENTRY: "#8c8c8c", EXIT: "#4d4d4d", "(none)": "#8c8c8c"}
+
+
+# Seller moves by type, as the model records them -> the five types the charts distinguish.
+MOVE_KINDS = {"add": "add", "recruited": "add", "switch": "switch", "entry": "entry",
+              "close": "close", "suspended": "close", "left": "exit", "bankrupt": "exit",
+              "exit": "exit"}
+MOVE_COLORS = {"add": "#2ca02c", "switch": "#d62728", "entry": "#1f77b4", "close": "#9467bd",
+               "exit": "#7f7f7f"}
+
+
+def move_kind(move: str) -> str:
+    """The type a recorded move belongs to: add / switch / entry / close / exit."""
+    return MOVE_KINDS.get(str(move), str(move))
 
 
 def _hashed(name: str) -> int:

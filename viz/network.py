@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import solara
 
-from viz.colors import color_scale
+from viz.colors import MOVE_COLORS, color_scale, move_kind
 from viz.data import Frames, day_date, frames
 from viz.refresh import use_refresh
 from viz.vega import SCHEMA, VegaChart
@@ -35,21 +35,11 @@ PSEUDO_NODES = (CLOSED, LEFT, NEW)
 # The model's labels for "no platform" in a move: a seller entering, leaving, or a closed store.
 SOURCE_LABELS = {"(entry)": NEW, "(none)": NEW}
 TARGET_LABELS = {"(exit)": LEFT, "(none)": CLOSED}
-MOVE_KINDS = {"add": "add", "recruited": "add", "switch": "switch", "entry": "entry",
-              "close": "close", "suspended": "close", "left": "exit", "bankrupt": "exit",
-              "exit": "exit"}
-MOVE_COLORS = {"add": "#2ca02c", "switch": "#d62728", "entry": "#1f77b4", "close": "#9467bd",
-               "exit": "#7f7f7f"}
 PSEUDO_COLOR = "#b0b0b0"
 X_DOMAIN = (-2.1, 2.1)
 Y_DOMAIN = (-1.45, 1.45)
 LABEL_RADIUS = 1.27
 WIDTH, HEIGHT = 440, 320
-
-
-def move_kind(move: str) -> str:
-    """The type of move a model move belongs to (add / switch / entry / close / exit)."""
-    return MOVE_KINDS.get(str(move), str(move))
 
 
 def migration_graph(migrations: pd.DataFrame, platform_names: list[str] | tuple[str, ...],
