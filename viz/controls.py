@@ -59,7 +59,7 @@ def RunControls(model: solara.Reactive, hub: RefreshHub, playing: solara.Reactiv
                 on_reset: Callable[[], None]):
     """Step / Play-Pause / Reset, the frame interval and "Run to day"."""
     every = solara.use_reactive(DEFAULT_DRAW_EVERY)
-    goal = solara.use_reactive(model.value.config.steps)
+    goal = solara.use_reactive(None)  # the day typed in; None: the scenario's own length
     target = solara.use_reactive(None)  # the day a "Run to day" stops at
     stride = solara.use_reactive(None)  # days per frame of that run, fixed when it starts
 
@@ -90,9 +90,10 @@ def RunControls(model: solara.Reactive, hub: RefreshHub, playing: solara.Reactiv
         playing.set(not playing.value)
 
     def run_to() -> None:
-        if goal.value is None or goal.value <= model.value.day:
+        day = goal.value if goal.value is not None else model.value.config.steps
+        if day <= model.value.day:
             return
-        target.set(int(goal.value))
+        target.set(int(day))
         playing.set(True)
 
     with solara.Card("Run", classes=["flywheel-run"]):
@@ -104,7 +105,9 @@ def RunControls(model: solara.Reactive, hub: RefreshHub, playing: solara.Reactiv
                           disabled=playing.value)
         solara.Select(label="Draw every (days)", values=list(DRAW_EVERY_DAYS), value=every)
         with solara.Row(style={"align-items": "center"}):
-            solara.InputInt("Run to day", value=goal, classes=["flywheel-run-to"])
+            shown = goal.value if goal.value is not None else model.value.config.steps
+            solara.InputInt("Run to day", value=shown, on_value=goal.set,
+                            classes=["flywheel-run-to"])
             solara.Button(label="Run to day", color="primary", outlined=True, on_click=run_to,
                           disabled=playing.value)
 

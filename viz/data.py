@@ -10,6 +10,7 @@ it only from the day it opens; every frame carries the scenario's calendar (``da
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import threading
 import weakref
@@ -54,13 +55,20 @@ def day_date(start_date: str, day: int) -> datetime.date | None:
     return datetime.date.fromisoformat(start_date) + datetime.timedelta(days=int(day) - 1)
 
 
+@functools.lru_cache(maxsize=16)
+def _iso_dates(start_date: str, days: int) -> np.ndarray:
+    """ISO date text of days 0..days-1 (day 1 = ``start_date``), built once per scenario."""
+    start = np.datetime64(start_date, "D") - np.timedelta64(1, "D")
+    return np.datetime_as_string(start + np.arange(days).astype("timedelta64[D]"), unit="D")
+
+
 def add_dates(frame: pd.DataFrame, start_date: str, column: str = "step") -> pd.DataFrame:
     """``frame`` with a ``date`` column (ISO text) for its days; unchanged without a calendar."""
     if not start_date or frame.empty:
         return frame
-    start = np.datetime64(start_date, "D") - np.timedelta64(1, "D")
-    days = frame[column].to_numpy().astype("int64").astype("timedelta64[D]")
-    return frame.assign(date=np.datetime_as_string(start + days, unit="D"))
+    days = frame[column].to_numpy().astype("int64")
+    size = 1 << int(days.max() + 1).bit_length()  # grows by doubling: few rebuilds per run
+    return frame.assign(date=_iso_dates(start_date, size)[days])
 
 
 def mask_before_launch(platforms: pd.DataFrame, launch_days: dict[str, int]) -> pd.DataFrame:

@@ -147,7 +147,7 @@ def SeriesPanel(model, series: Series):
 SERIES_BY_NAME: dict[str, Series] = {s.name: s for s in SERIES}
 
 
-# One module-level component per panel (SolaraViz takes one-argument components; real
+# One module-level component per panel (the page calls each with the model alone; real
 # components, rather than plain functions, stay mounted between steps).
 @solara.component
 def GmvSharePanel(model):

@@ -54,11 +54,10 @@ refresh_context = solara.create_context(None)
 
 
 def use_refresh_hub() -> RefreshHub:
-    """In the page: one subscription to Mesa's step counter for all panels below."""
+    """In the page: the hub every panel below registers with (fired after each step)."""
     hub = solara.use_memo(RefreshHub, [])
     hub.render_context = reacton.core.get_render_context()
     refresh_context.provide(hub)
-    solara.use_effect(lambda: update_counter.subscribe(hub.fire), [])
     return hub
 
 
