@@ -78,7 +78,7 @@ def Page():
         solara.AppBarTitle(TITLE)
     with solara.Sidebar():
         ScenarioPicker(scenario.value, choose)
-        RunControls(model, hub, playing, reset).key(f"run-{scenario.value}")
+        RunControls(model, hub, playing, reset)
         CsvDownload(model.value, hub)
         SettingControls(scenario.value, controls, values)
     with solara.Column(style={"padding": "8px", "width": "100%"}):
