@@ -60,6 +60,11 @@ def time_axis(calendar: bool) -> dict[str, Any]:
             "axis": {"tickMinStep": 1, "format": "d"}}
 
 
+def _utc(date) -> dict[str, Any]:
+    """A Vega-Lite DateTime (UTC) for a calendar date."""
+    return {"year": date.year, "month": date.month, "date": date.day, "utc": True}
+
+
 def shock_rows(events: tuple[tuple[int, str], ...] | list[tuple[int, str]],
                start_date: str) -> list[dict[str, Any]]:
     """One marker per day on which shocks fired (launches, fee changes, sweeps, promotions),
@@ -102,6 +107,11 @@ def series_spec(series: Series, platform_frame: pd.DataFrame,
     spec = base_spec(series.title, series.subtitle)
     color = {"field": "platform", "type": "nominal", "scale": color_scale(platform_names)}
     x = time_axis(calendar)
+    if not frame.empty:  # the whole run so far, even where a series has no values yet
+        first, last = int(frame["step"].min()), int(frame["step"].max())
+        x["scale"] = {**x.get("scale", {}), "domain": (
+            [_utc(day_date(start_date, first)), _utc(day_date(start_date, last))] if calendar
+            else [first, last])}
     keys = ["step", "date", "platform"] if calendar and not frame.empty else ["step", "platform"]
     when = ([{"field": "date", "type": "temporal", "title": "date", "format": "%d %b %Y",
               "formatType": "utc"}] if calendar else []) + [{"field": "step", "title": "day"}]
