@@ -125,7 +125,7 @@ def shot_day(name: str) -> int:
     """A day far enough into the story for seller moves and its first shocks on screen."""
     cfg = load_scenario(name)
     first = min([e.day for e in cfg.events] + [p.launch_day for p in cfg.platforms
-                                                 if p.launch_day > 1] + [90])
+                                                 if p.launch_day > 1], default=90)
     return min(cfg.steps, max(120, first + 30))
 
 
