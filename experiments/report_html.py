@@ -48,8 +48,11 @@ def table_html(frame: pd.DataFrame, digits: int = 3) -> str:
     """A small DataFrame as an HTML table, numbers rounded, text escaped."""
     if frame.empty:
         return "<p class='meta'>(none)</p>"
-    return frame.to_html(index=False, escape=True, na_rep="–", border=0,
-                         float_format=lambda v: f"{v:,.{digits}g}")
+    def number(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.{digits}g}"
+
+    table = frame.to_html(index=False, escape=True, na_rep="–", border=0, float_format=number)
+    return f"<div style='overflow-x:auto'>{table}</div>"
 
 
 def write_index(out: Path, *, title: str, story: str, notes: str, meta: str,
