@@ -49,10 +49,11 @@ EXIT = "(exit)"
 PSEUDO_COLORS: dict[str, str] = {ENTRY: "#8c8c8c", EXIT: "#4d4d4d", "(none)": "#8c8c8c"}
 
 
-# Seller moves by type, as the model records them -> the five types the charts distinguish.
+# Seller moves by type, as the model records them -> the five types the charts distinguish
+# ("join": a seller with no store left opens one again, an entry into the market's stores).
 MOVE_KINDS = {"add": "add", "recruited": "add", "switch": "switch", "entry": "entry",
-              "close": "close", "suspended": "close", "left": "exit", "bankrupt": "exit",
-              "exit": "exit"}
+              "join": "entry", "close": "close", "suspended": "close", "left": "exit",
+              "bankrupt": "exit", "exit": "exit"}
 MOVE_COLORS = {"add": "#2ca02c", "switch": "#d62728", "entry": "#1f77b4", "close": "#9467bd",
                "exit": "#7f7f7f"}
 

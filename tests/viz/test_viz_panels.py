@@ -189,7 +189,7 @@ def test_migration_graph_has_one_edge_per_move_type():
     assert graph["B"]["A"]["switch"]["weight"] == 1
     assert graph[NEW]["A"]["entry"]["weight"] == 4
     assert graph["A"][CLOSED]["close"]["weight"] == 5  # a closed store, the seller stays
-    assert graph[NEW]["B"]["join"]["weight"] == 2  # a first store comes from outside
+    assert graph[NEW]["B"]["entry"]["weight"] == 2  # a seller with no store opens one again
     assert not graph.has_edge(NEW, LEFT)  # leaving with no store left draws no edge
 
 
