@@ -41,7 +41,7 @@ def dashboard_sizes(cfg: MarketConfig) -> tuple[int, int]:
 
 
 def scenario_overrides(cfg: MarketConfig, *, n_consumers: int | None, n_sellers: int | None,
-                       price_sensitivity: float | None, multi_homing: bool | None,
+                       price_sensitivity: float | None, multi_homing_share: float | None,
                        platform_params: dict[str, Any]) -> dict[str, Any]:
     """Dotted-key overrides for ``load_scenario`` from dashboard control values.
 
@@ -56,8 +56,9 @@ def scenario_overrides(cfg: MarketConfig, *, n_consumers: int | None, n_sellers:
     }
     if price_sensitivity is not None:
         overrides["consumers.price_sensitivity"] = float(price_sensitivity)
-    if multi_homing is not None:
-        overrides["consumers.multi_homing"] = bool(multi_homing)
+    if multi_homing_share is not None:
+        overrides["consumers.multi_homing"] = True
+        overrides["consumers.multi_homing_share"] = float(multi_homing_share)
     names = {p.name for p in cfg.platforms}
     for key, value in platform_params.items():
         prefix, _, rest = key.partition(".")
@@ -77,18 +78,19 @@ class DashboardModel(MarketModel):
     scenario_name : a scenario from ``model.config.list_scenarios()``.
     seed : random seed.
     n_consumers, n_sellers : market size (None: the scenario's, capped for interactivity).
-    price_sensitivity, multi_homing : consumer behaviour (None: the scenario's).
+    price_sensitivity, multi_homing_share : consumer behaviour (None: the scenario's).
     **platform_params : ``platforms.<name>.referral_fee`` / ``platforms.<name>.subsidy_budget``.
     """
 
     def __init__(self, scenario_name: str = DEFAULT_SCENARIO, seed: int = 1,
                  n_consumers: int | None = None, n_sellers: int | None = None,
-                 price_sensitivity: float | None = None, multi_homing: bool | None = None,
+                 price_sensitivity: float | None = None,
+                 multi_homing_share: float | None = None,
                  **platform_params: Any) -> None:
         base = load_scenario(scenario_name)
         overrides = scenario_overrides(
             base, n_consumers=n_consumers, n_sellers=n_sellers,
-            price_sensitivity=price_sensitivity, multi_homing=multi_homing,
+            price_sensitivity=price_sensitivity, multi_homing_share=multi_homing_share,
             platform_params=platform_params)
         super().__init__(load_scenario(scenario_name, overrides), rng=int(seed))
         self.scenario_name = scenario_name
@@ -149,15 +151,16 @@ def controls_for(scenario_name: str = DEFAULT_SCENARIO) -> list[Control]:
     cfg = load_scenario(scenario_name)
     n_consumers, n_sellers = dashboard_sizes(cfg)
     sensitivity = cfg.consumers.price_sensitivity
+    homing = cfg.consumers.multi_homing_share if cfg.consumers.multi_homing else 0.0
     controls = [
         Control("seed", "Seed", "int", 1, 1, 100, 1),
         Control("n_consumers", "Consumers", "int", n_consumers,
                 *_range(n_consumers, 1_000, 50_000), 1_000),
         Control("n_sellers", "Sellers", "int", n_sellers, *_range(n_sellers, 10, 5_000), 10),
         Control("price_sensitivity", "Price sensitivity", "float", sensitivity,
-                *_range(sensitivity, 0.0, 10.0), 0.1),
-        Control("multi_homing", "Consumers compare platforms (multi-homing)", "bool",
-                cfg.consumers.multi_homing),
+                *_range(sensitivity, 0.1, 10.0), 0.1),
+        Control("multi_homing_share", "Shoppers comparing platforms each trip (multi-homing)",
+                "float", homing, 0.0, 1.0, 0.05, "%"),
     ]
     for p in cfg.platforms:
         controls.append(Control(platform_key(p.name, "referral_fee"), f"{p.name}: referral fee",

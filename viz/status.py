@@ -78,9 +78,10 @@ def settings_line(model) -> str:
     fees = ", ".join(f"{p.name} {100 * p.referral_fee:.1f}".rstrip("0").rstrip(".")
                      + f"% / {money(p.subsidy_budget)}" for p in cfg.platforms)
     seed = getattr(model, "seed", None)
+    homing = cfg.consumers.multi_homing_share if cfg.consumers.multi_homing else 0.0
     return (f"{cfg.consumers.n_consumers:,} consumers · {cfg.sellers.n_sellers:,} sellers · "
             f"price sensitivity {cfg.consumers.price_sensitivity:g} · "
-            f"multi-homing {'on' if cfg.consumers.multi_homing else 'off'} · "
+            f"multi-homing {homing:.0%} · "
             f"referral fee / subsidy budget: {fees}"
             + (f" · seed {seed}" if seed is not None else ""))
 

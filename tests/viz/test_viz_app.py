@@ -48,12 +48,13 @@ def test_controls_become_scenario_overrides():
     cfg = load_scenario("flywheel")
     first, second = (p.name for p in cfg.platforms[:2])
     model = DashboardModel(seed=5, n_consumers=1500, n_sellers=90, price_sensitivity=2.5,
-                           multi_homing=False,
+                           multi_homing_share=0.4,
                            **{platform_key(first, "referral_fee"): 0.21,
                               platform_key(second, "subsidy_budget"): 12345})
     c = model.config
     assert (c.consumers.n_consumers, c.sellers.n_sellers) == (1500, 90)
-    assert c.consumers.price_sensitivity == 2.5 and c.consumers.multi_homing is False
+    assert c.consumers.price_sensitivity == 2.5 and c.consumers.multi_homing_share == 0.4
+    assert model.consumers.multi_homer.mean() == pytest.approx(0.4, abs=0.05)
     assert c.platform(first).referral_fee == 0.21
     assert c.platform(second).subsidy_budget == 12345
     assert model.seed == 5 and model.scenario_name == "flywheel"
@@ -84,7 +85,7 @@ def test_controls_start_at_the_scenarios_values():
     controls = {c.name: c for c in controls_for("flywheel")}
     assert "scenario_name" not in controls  # the picker chooses it, not a slider
     assert controls["price_sensitivity"].value == cfg.consumers.price_sensitivity
-    assert controls["multi_homing"].value == cfg.consumers.multi_homing
+    assert controls["multi_homing_share"].value == cfg.consumers.multi_homing_share
     assert controls["n_consumers"].value == dashboard_sizes(cfg)[0]
     for p in cfg.platforms:
         fee = controls[platform_key(p.name, "referral_fee")]
