@@ -53,6 +53,8 @@ def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
 
 def _execute(plan: Plan, out: Path, workers: int, scheduler: str | None, fresh: bool,
              retry_failed: bool, progress: bool | None) -> SweepOutcome:
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     with make_backend(workers, scheduler) as backend:
         print(f"{len(plan.tasks)} run(s) -> {out}  [{backend.description}]", file=sys.stderr)
         try:

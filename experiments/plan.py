@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 
@@ -115,28 +116,35 @@ def _points_to_check(points: list[dict[str, Any]], limit: int = 256
 
 
 def check_points(model: str, scenario: str, points: list[dict[str, Any]],
-                 fixed: dict[str, Any]) -> None:
-    """Refuse an unknown scenario or fixed override, or a point the model's config rejects."""
+                 fixed: dict[str, Any]) -> list[str]:
+    """Refuse an unknown scenario or fixed override, or a point the model's config rejects.
+
+    Returns the distinct warnings the configuration gave (e.g. an override that a scheduled
+    event later resets).
+    """
     validate = validator_for(model)
     if validate is None:
-        return
-    try:
-        validate(scenario, fixed)
-    except Exception as exc:  # the model's own error type (ConfigError, ...)
-        raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: {exc}"
-                        ) from exc
-    seen: set[str] = set()
-    for i, point in _points_to_check(points):
-        overrides = {**fixed, **point}
-        key = json.dumps(overrides, sort_keys=True, default=str)
-        if key in seen:
-            continue
-        seen.add(key)
+        return []
+    with catch_warnings(record=True) as caught:
+        simplefilter("always")
         try:
-            validate(scenario, overrides)
+            validate(scenario, fixed)
         except Exception as exc:  # the model's own error type (ConfigError, ...)
-            raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: {exc}"
-                            ) from exc
+            raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: "
+                            f"{exc}") from exc
+        seen: set[str] = set()
+        for i, point in _points_to_check(points):
+            overrides = {**fixed, **point}
+            key = json.dumps(overrides, sort_keys=True, default=str)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                validate(scenario, overrides)
+            except Exception as exc:  # the model's own error type (ConfigError, ...)
+                raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: "
+                                f"{exc}") from exc
+    return list(dict.fromkeys(str(w.message) for w in caught))
 
 
 def probe_metrics(task: RunTask, max_steps: int = 2) -> list[str]:
@@ -185,13 +193,16 @@ def check_ranges(spec: SweepSpec, base: dict[str, Any]) -> None:
 def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
     """Sample the design, check every point against the model config, and build the tasks."""
     x, points = sample_design(spec)
+    warnings = []
     if validate:
         check_points(spec.model, spec.scenario, [], spec.fixed)
-        check_ranges(spec, points[0])
-        check_points(spec.model, spec.scenario, points, spec.fixed)
+        with catch_warnings():
+            simplefilter("ignore")  # the same warnings come from the points checked next
+            check_ranges(spec, points[0])
+        warnings = check_points(spec.model, spec.scenario, points, spec.fixed)
     tasks = make_tasks(spec.model, spec.scenario, points, spec.fixed, spec.replications,
                        spec.seed, spec.steps, spec.metrics)
-    warnings = probe_metrics(tasks[0]) if validate else []
+    warnings += probe_metrics(tasks[0]) if validate else []
     meta = {"name": spec.name, "design": spec.design, "model": spec.model,
             "scenario": spec.scenario, "replications": spec.replications, "steps": spec.steps,
             "seed": spec.seed, "samples": spec.samples, "spec": asdict(spec)}
@@ -201,9 +212,8 @@ def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
 def plan_replicates(model: str, scenario: str, overrides: dict[str, Any], reps: int,
                     seed: int, steps: int, validate: bool = True) -> Plan:
     """``reps`` replications of one scenario with fixed overrides."""
-    if validate:
-        check_points(model, scenario, [{}], overrides)
+    warnings = check_points(model, scenario, [{}], overrides) if validate else []
     tasks = make_tasks(model, scenario, [{}], overrides, reps, seed, steps)
     meta = {"model": model, "scenario": scenario, "replications": reps, "steps": steps,
             "seed": seed}
-    return Plan("replicates", tasks, [{}], overrides, None, meta)
+    return Plan("replicates", tasks, [{}], overrides, None, meta, warnings)
