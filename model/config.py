@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from model.archetypes import ARCHETYPES
+from model.behaviour import ProductConfig, RankingConfig
 from model.event_overrides import name_events, warn_shadowed
 from model.params import ConfigError, build, param
 from model.participants import ConsumerConfig, FeeResponse, FeeTier, PlatformConfig, SellerConfig
 
 __all__ = ["CategoryConfig", "ConfigError", "ConsumerConfig", "EventConfig", "FeeResponse",
            "FeeTier",
-           "MarketConfig", "PlatformConfig", "RegionConfig", "SellerConfig", "TargetConfig",
+           "MarketConfig", "PlatformConfig", "ProductConfig", "RankingConfig", "RegionConfig",
+           "SellerConfig", "TargetConfig",
            "config_from_dict", "list_scenarios", "load_scenario"]
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
@@ -140,6 +142,8 @@ class MarketConfig:
         unit="-", doc="Product categories.")
     consumers: ConsumerConfig = dataclasses.field(default_factory=ConsumerConfig)
     sellers: SellerConfig = dataclasses.field(default_factory=SellerConfig)
+    ranking: RankingConfig = dataclasses.field(default_factory=RankingConfig)
+    products: ProductConfig = dataclasses.field(default_factory=ProductConfig)
     regions: list[RegionConfig] = param([{"name": "home"}], unit="-",
                                         doc="Regions consumers live in.")
     platforms: list[PlatformConfig] = param([], unit="-", doc="Platforms in the market.")

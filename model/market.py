@@ -259,7 +259,7 @@ class MarketModel(Model):
                               cfg.habit_decay, day)
         feedback.spread_word_of_mouth(self.consumers, *self.contacts, buyers, bought_on,
                                       cfg.word_of_mouth, self.rng)
-        feedback.update_sales_score(self.sellers, units_today)
+        feedback.update_sales_score(self.sellers, units_today, self.config.ranking.sales_memory)
 
     def _platform_draws(self, shoppers: np.ndarray, categories: np.ndarray
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
