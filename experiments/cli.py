@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("directory", help="the sweep's output folder")
     an.add_argument("--out", help="where to write the analysis (default DIRECTORY/analysis)")
 
+    rep = sub.add_parser("reproduce", help="re-run one stored run and check it bit for bit")
+    rep.add_argument("directory", help="a results folder (of flywheel run or sweep)")
+    rep.add_argument("run_id", help="the run's id, e.g. p000000-r000 (see manifest.jsonl)")
+
     if importlib.util.find_spec("viz.server") is not None:
         sub.add_parser("viz", help="open the interactive browser visualisation", add_help=False)
     return parser
@@ -110,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
                                       retry_failed=args.retry_failed, progress=args.progress)
         if args.command == "analyze":
             return commands.cmd_analyze(args.directory, args.out)
+        if args.command == "reproduce":
+            from experiments.reproduce import cmd_reproduce
+
+            return cmd_reproduce(args.directory, args.run_id)
     except commands.CommandError as exc:
         print(f"flywheel {args.command}: error: {exc}", file=sys.stderr)
         return 2

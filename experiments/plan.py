@@ -17,8 +17,14 @@ import numpy as np
 
 from experiments.designs import sample_design
 from experiments.metrics import MetricError, compute_metric
-from experiments.models import resolve_model, validator_for
-from experiments.replicate import spawn_seeds
+from experiments.models import (
+    package_versions,
+    resolve_model,
+    resolved_config,
+    scenario_digest,
+    validator_for,
+)
+from experiments.replicate import replication_seeds
 from experiments.sweep_spec import MetricSpec, SweepSpec
 
 
@@ -39,6 +45,7 @@ class RunTask:
     seed: int
     steps: int
     metrics: tuple[MetricSpec, ...] = ()
+    scenario_sha256: str = ""
 
     def identity(self) -> dict[str, Any]:
         """The fields that determine the run's results (used for the sweep fingerprint)."""
@@ -74,7 +81,21 @@ class Plan:
             "design_matrix": None if self.design_matrix is None else self.design_matrix.tolist(),
             "seeds": sorted({t.seed for t in self.tasks}),
             "meta": self.meta,
+            "provenance": self.provenance(),
         }
+
+    def provenance(self) -> dict[str, Any]:
+        """Scenario file hash, resolved configuration (with the fixed overrides) as TOML, and
+        the versions of the packages results depend on."""
+        task = self.tasks[0] if self.tasks else None
+        config = None
+        if task is not None:
+            try:
+                config = resolved_config(task.model, task.scenario, self.fixed)
+            except ValueError:  # a model's own refusal is reported by validation
+                config = None
+        return {"scenario_sha256": task.scenario_sha256 if task else "",
+                "config_toml": config, "packages": package_versions()}
 
 
 def run_id(point: int, rep: int) -> str:
@@ -86,10 +107,13 @@ def make_tasks(
     model: str, scenario: str, points: list[dict[str, Any]], fixed: dict[str, Any],
     reps: int, base_seed: int, steps: int, metrics: tuple[MetricSpec, ...] = (),
 ) -> list[RunTask]:
-    """Tasks for every point x replication; replication r uses the same seed at every point."""
-    seeds = spawn_seeds(base_seed, reps)
+    """Tasks for every point x replication; replication r uses the same seed at every point
+    (replication 0 the base seed itself)."""
+    seeds = replication_seeds(base_seed, reps)
+    digest = scenario_digest(model, scenario)
     return [
-        RunTask(run_id(i, r), i, r, model, scenario, {**fixed, **point}, seeds[r], steps, metrics)
+        RunTask(run_id(i, r), i, r, model, scenario, {**fixed, **point}, seeds[r], steps, metrics,
+                digest)
         for i, point in enumerate(points)
         for r in range(reps)
     ]

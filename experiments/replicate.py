@@ -19,6 +19,16 @@ def spawn_seeds(base_seed: int, n: int) -> list[int]:
     return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
+def replication_seeds(base_seed: int, n: int) -> list[int]:
+    """Seeds of ``n`` replications: the first uses ``base_seed`` itself (so ``flywheel run X
+    --seed S`` is the run ``MarketModel(config, rng=S)``), the others seeds spawned from it.
+
+    >>> replication_seeds(7, 3)[0], len(set(replication_seeds(7, 3)))
+    (7, 3)
+    """
+    return [base_seed, *spawn_seeds(base_seed, n - 1)] if n > 0 else []
+
+
 def mean_ci(values: Sequence[float] | np.ndarray, conf: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided Student-t confidence interval; the interval collapses when n < 2."""
     x = np.asarray(values, dtype=float)

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from experiments.executors import Backend
 from experiments.metrics import compute_metrics
-from experiments.models import resolve_model
+from experiments.models import package_versions, resolve_model, resolved_config
 from experiments.plan import Plan, RunTask
 from experiments.progress import Progress
 from experiments.storage import RunStore, latest_records
@@ -53,6 +53,8 @@ class RunResult:
     error: str | None = None
     traceback: str | None = None
     code_version: str = ""
+    packages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,7 +91,7 @@ def execute(task: RunTask) -> RunResult:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     base = {"run_id": task.run_id, "started": started, "host": socket.gethostname(),
-            "pid": os.getpid(), "code_version": code_version()}
+            "pid": os.getpid(), "code_version": code_version(), "packages": _packages()}
     try:
         frames = _resolve(task.model)(task.scenario, dict(task.params), task.seed, task.steps)
         if not isinstance(frames, dict) or not all(isinstance(v, pd.DataFrame)
@@ -100,8 +102,10 @@ def execute(task: RunTask) -> RunResult:
         tables, rows = {}, {}
         for name, df in frames.items():
             tables[name], rows[name] = to_parquet_bytes(df, task), len(df)
+        config = resolved_config(task.model, task.scenario, task.params)
+        files = {"config.toml": config.encode()} if config is not None else {}
         return RunResult(status="done", duration_s=time.perf_counter() - t0, tables=tables,
-                         rows=rows, metrics=metrics, **base)
+                         rows=rows, metrics=metrics, files=files, **base)
     except Exception as exc:
         return RunResult(status="failed", duration_s=time.perf_counter() - t0,
                          error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
@@ -109,6 +113,7 @@ def execute(task: RunTask) -> RunResult:
 
 
 SOURCE_DIRS = ("model", "agents", "experiments")
+_packages = functools.cache(package_versions)
 
 
 @functools.cache
@@ -141,9 +146,10 @@ def make_record(task: RunTask, result: RunResult) -> dict[str, Any]:
     """The manifest record of a finished run."""
     return {
         "run_id": task.run_id, "status": result.status, "point": task.point, "rep": task.rep,
-        "scenario": task.scenario, "model": task.model, "params": task.params,
-        "seed": task.seed, "steps": task.steps,
+        "scenario": task.scenario, "scenario_sha256": task.scenario_sha256, "model": task.model,
+        "params": task.params, "seed": task.seed, "steps": task.steps,
         "code_version": result.code_version or code_version(),
+        "packages": result.packages or _packages(),
         "python": platform.python_version(), "duration_s": round(result.duration_s, 6),
         "started": result.started, "host": result.host, "pid": result.pid, "rows": result.rows,
         "metrics": result.metrics, "error": result.error, "traceback": result.traceback,
@@ -192,7 +198,7 @@ def run_plan(
                         broken = exc
                     result = fut.result() if exc is None else _lost(task, exc)
                     record = make_record(task, result)
-                    store.commit(record, result.tables)
+                    store.commit(record, result.tables, result.files)
                     if result.code_version and result.code_version != outcome.code_version:
                         v = result.code_version
                         outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1

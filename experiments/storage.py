@@ -115,8 +115,12 @@ class RunStore:
         if plan_path.exists():
             old = json.loads(plan_path.read_text())
             if old.get("fingerprint") != plan_json["fingerprint"]:
+                old_file = old.get("provenance", {}).get("scenario_sha256")
+                new_file = plan_json.get("provenance", {}).get("scenario_sha256")
+                why = ("; the scenario file has changed since they were made"
+                       if old_file and new_file and old_file != new_file else "")
                 raise StoreError(
-                    f"{self.root} holds results of a different sweep (fingerprint "
+                    f"{self.root} holds results of a different sweep{why} (fingerprint "
                     f"{old.get('fingerprint')} vs {plan_json['fingerprint']}); use another --out "
                     "directory or --fresh to discard them")
         atomic_write_text(plan_path, json.dumps(plan_json, indent=1, default=str))
@@ -145,14 +149,18 @@ class RunStore:
         line = (json.dumps(record, default=str) + "\n").encode()
         os.write(self._manifest_fd, line)
 
-    def commit(self, record: dict[str, Any], tables: dict[str, bytes]) -> None:
-        """Store a finished run: stage its files, rename the directory into place, record it."""
+    def commit(self, record: dict[str, Any], tables: dict[str, bytes],
+               files: dict[str, bytes] | None = None) -> None:
+        """Store a finished run: stage its files (tables as Parquet, other ``files`` such as
+        the resolved ``config.toml`` by name), rename the directory into place, record it."""
         rid = record["run_id"]
         if record["status"] == "done":
             stage = self.tmp / f"{rid}.{os.getpid()}"
             stage.mkdir()
             for name, blob in tables.items():
                 (stage / f"{name}.parquet").write_bytes(blob)
+            for name, blob in (files or {}).items():
+                (stage / name).write_bytes(blob)
             final = self.runs / rid
             if final.exists():  # left by a kill between rename and record: replace it
                 shutil.rmtree(final)

@@ -13,7 +13,7 @@ from scipy import stats
 
 from experiments.commands import cmd_run
 from experiments.progress import Progress
-from experiments.replicate import ci_table, mean_ci, spawn_seeds
+from experiments.replicate import ci_table, mean_ci, replication_seeds, spawn_seeds
 from experiments.report import final_rows
 from experiments.storage import read_table
 from tests.experiments.helpers import SMALL_REAL, manifest_lines, run_cli
@@ -61,7 +61,7 @@ def test_replicated_toy_run_writes_consistent_summary_and_plots(tmp_path: Path,
     ts = pd.read_csv(out / "report" / "timeseries_ci.csv")
     assert len(ts) == 20 * 3 and (ts["n"] == 5).all()
     assert [r["seed"] for r in manifest_lines(out)] != [] and \
-        sorted(r["seed"] for r in manifest_lines(out)) == sorted(spawn_seeds(3, 5))
+        sorted(r["seed"] for r in manifest_lines(out)) == sorted(replication_seeds(3, 5))
 
 
 def test_real_model_run_via_cli(tmp_path: Path) -> None:
