@@ -37,10 +37,21 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
                    default=None, help="no progress bar (it is off anyway when not on a terminal)")
 
 
+def package_version() -> str:
+    """The installed flywheel version (from the package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("flywheel")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="flywheel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"flywheel {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("list", help="list the named scenarios")

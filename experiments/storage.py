@@ -10,12 +10,12 @@ Layout of an output directory::
 A run counts as done when its manifest record says so and its directory exists. Its directory is
 renamed into place *before* the record is appended, so a kill at any moment leaves either a
 complete run or one that is simply redone (its directory replaced, never duplicated). Only the
-driver process writes, under an exclusive lock on ``.lock``.
+driver process writes, under an exclusive lock on ``.lock`` (``filelock``: Linux, macOS and
+Windows).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from filelock import FileLock, Timeout
 
 MANIFEST = "manifest.jsonl"
 PLAN = "plan.json"
@@ -75,18 +76,17 @@ class RunStore:
         self.root = Path(root)
         self.runs = self.root / "runs"
         self.tmp = self.root / "tmp"
-        self._lock_fd: int | None = None
+        self._lock: FileLock | None = None
         self._manifest_fd: int | None = None
 
     def __enter__(self) -> RunStore:
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+        lock = FileLock(self.root / ".lock")
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            os.close(fd)
+            lock.acquire(timeout=0)
+        except Timeout as exc:
             raise StoreError(f"{self.root} is in use by another running sweep") from exc
-        self._lock_fd = fd
+        self._lock = lock
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -95,10 +95,9 @@ class RunStore:
         if self._manifest_fd is not None:
             os.close(self._manifest_fd)
             self._manifest_fd = None
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def clear(self) -> None:
         """Forget previous results in this directory (``--fresh``)."""
