@@ -200,6 +200,10 @@ def cmd_analyze(directory: str, out: str | None = None) -> int:
         raise CommandError(str(exc)) from exc
     for metric, table in tables.items():
         print(f"\n== {metric} ==")
-        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+        shown = table.drop(columns=["note"], errors="ignore")
+        print(shown.to_string(float_format=lambda v: f"{v:.4f}"))
+        if "converged" in table and not table["converged"].all():
+            for name, row in table[~table["converged"]].iterrows():
+                print(f"warning: {metric}, {name}: not converged: {row['note']}")
     print(f"\nanalysis written to {Path(out) if out else Path(directory) / 'analysis'}")
     return 0
