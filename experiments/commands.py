@@ -113,7 +113,8 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
         for path in sorted((out_dir / "runs").glob("*/*.parquet")):
             frame = read_table(out_dir, path.stem)
             if len(frame.columns):
-                frame.drop(columns=["run_id", "point", "rep"]).to_csv(
+                frame.drop(columns=["run_id", "point", "rep", "seed", *overrides],
+                           errors="ignore").to_csv(
                     out_dir / f"{path.stem}.csv", index=False)
     n_done = int(platforms["run_id"].nunique())
     summary = pd.read_csv(files["summary_csv"])

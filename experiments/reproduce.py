@@ -14,10 +14,9 @@ import pandas as pd
 
 from experiments.commands import CommandError
 from experiments.models import package_versions, resolve_model, scenario_digest
-from experiments.runner import code_version
+from experiments.plan import RunTask
+from experiments.runner import code_version, run_columns
 from experiments.storage import latest_records
-
-ID_COLUMNS = ["run_id", "point", "rep"]
 
 
 class ReproduceError(CommandError):
@@ -66,9 +65,15 @@ def reproduce(directory: str | Path, run_id: str) -> Reproduction:
     frames = resolve_model(record["model"])(record["scenario"], dict(record["params"]),
                                             int(record["seed"]), int(record["steps"]))
     for path in sorted((root / "runs" / run_id).glob("*.parquet")):
-        stored = pd.read_parquet(path).drop(columns=ID_COLUMNS, errors="ignore")
-        new = frames.get(path.stem)
-        if new is not None and _same(stored, new):
+        stored = pd.read_parquet(path)
+        new_frame = frames.get(path.stem)
+        task = RunTask(run_id, int(record["point"]), int(record["rep"]), record["model"],
+                       record["scenario"], dict(record["params"]), int(record["seed"]),
+                       int(record["steps"]))
+        own = list(new_frame.columns) if new_frame is not None else []
+        stored = stored.drop(columns=["run_id", "point", "rep", *run_columns(task, own)],
+                             errors="ignore")
+        if new_frame is not None and _same(stored, new_frame):
             result.identical.append(path.stem)
         else:
             result.different.append(path.stem)

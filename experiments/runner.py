@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import os
 import platform
 import socket
@@ -73,11 +74,28 @@ class SweepOutcome:
 _resolve = functools.lru_cache(maxsize=32)(resolve_model)
 
 
+def run_columns(task: RunTask, existing: list[str]) -> dict[str, Any]:
+    """The run's seed and parameter values, one column each (lists and tables as JSON text);
+    a parameter named like one of the table's own columns gets a ``param:`` prefix."""
+    columns: dict[str, Any] = {"seed": task.seed}
+    for key, value in task.params.items():
+        name = f"param:{key}" if key in existing or key in RUN_ID_COLUMNS else key
+        columns[name] = json.dumps(value) if isinstance(value, list | dict) else value
+    return columns
+
+
+RUN_ID_COLUMNS = ("run_id", "point", "rep", "seed")
+
+
 def to_parquet_bytes(df: pd.DataFrame, task: RunTask | None = None) -> bytes:
-    """Serialise a frame as zstd-compressed Parquet, prefixed with the run's id, point and rep."""
+    """Serialise a frame as zstd-compressed Parquet, prefixed with the run's id, point, rep,
+    seed and parameter values (so the tables of many runs read as one long table)."""
     table = pa.Table.from_pandas(df, preserve_index=False)
     if task is not None:
         n = table.num_rows
+        extra = run_columns(task, list(df.columns))
+        for position, (name, value) in enumerate(extra.items()):
+            table = table.add_column(position, name, pa.array([value] * n))
         table = table.add_column(0, "rep", pa.array(np.full(n, task.rep, dtype=np.int64)))
         table = table.add_column(0, "point", pa.array(np.full(n, task.point, dtype=np.int64)))
         table = table.add_column(0, "run_id", pa.array([task.run_id] * n, type=pa.string()))

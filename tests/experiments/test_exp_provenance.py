@@ -64,7 +64,10 @@ def test_a_single_replication_uses_the_seed_as_rng(tmp_path: Path) -> None:
     plan = plan_replicates(MODEL, "flywheel", dict(SMALL_REAL), reps=1, seed=5, steps=8)
     assert [t.seed for t in plan.tasks] == [5]
     run(plan, tmp_path)
-    stored = read_table(tmp_path, "platforms").drop(columns=["run_id", "point", "rep"])
+    stored = read_table(tmp_path, "platforms")
+    assert (stored["seed"] == 5).all()
+    assert (stored["consumers.n_consumers"] == SMALL_REAL["consumers.n_consumers"]).all()
+    stored = stored.drop(columns=["run_id", "point", "rep", "seed", *SMALL_REAL])
     model = MarketModel(load_scenario("flywheel", SMALL_REAL), rng=5)
     model.run(8)
     pd.testing.assert_frame_equal(stored, model.platform_frame(), check_exact=True,
