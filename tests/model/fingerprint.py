@@ -2,7 +2,9 @@
 constants into parameters leaves its numbers unchanged.
 
 ``python -m tests.model.fingerprint`` prints the current fingerprints as JSON; the stored
-ones (``fingerprints.json``) were computed before the constants became parameters.
+ones (``fingerprints.json``) were computed with the code before the constants became
+parameters. A change that is meant to change the model's numbers regenerates them (and says
+so in its commit); a refactoring must leave them as they are.
 """
 
 from __future__ import annotations
