@@ -31,8 +31,9 @@ def resolve_config(config: MarketConfig | str | None, scenario: str | None,
     """The configuration a model is built from.
 
     ``config`` is a :class:`MarketConfig` (or a scenario name); ``scenario`` a scenario name or
-    TOML path; ``overrides`` and ``settings`` (the model's other keyword arguments) dotted keys
-    such as ``"consumers.n_consumers"`` or ``"events.apparel_cut.day"``, applied in that order.
+    TOML path (a Mesa ``Scenario`` object there is ignored); ``overrides`` and ``settings``
+    (the model's other keyword arguments) dotted keys such as ``"consumers.n_consumers"`` or
+    ``"events.apparel_cut.day"``, applied in that order.
 
     >>> resolve_config(None, "flywheel", None, {"consumers.n_consumers": 300}).consumers.n_consumers
     300
@@ -41,6 +42,8 @@ def resolve_config(config: MarketConfig | str | None, scenario: str | None,
         raise TypeError(f"MarketModel(seed={settings['seed']!r}): this model is seeded with "
                         f"rng= (an int or a numpy Generator), e.g. "
                         f"MarketModel(config, rng={settings['seed']!r})")
+    if scenario is not None and not isinstance(scenario, str):
+        scenario = None  # Mesa's own Scenario object (SolaraViz passes one on Reset): unused
     if isinstance(config, str):
         config, scenario = None, config if scenario is None else scenario
     if config is not None and scenario is not None:

@@ -73,3 +73,10 @@ def test_config_and_keywords_combine(small_config):
     model = MarketModel(small_config, rng=1, **{"consumers.n_consumers": 300})
     assert model.config.consumers.n_consumers == 300
     assert small_config.consumers.n_consumers != 300
+
+
+def test_mesa_scenario_object_is_ignored(small_config):
+    from mesa.experimental.scenarios import Scenario
+
+    model = MarketModel(small_config, rng=1, scenario=Scenario(rng=1))
+    assert model.config == small_config
