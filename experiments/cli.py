@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import signal
 import sys
 
 from experiments.models import DEFAULT_MODEL
@@ -33,6 +34,9 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on Dask: 'local' starts a local cluster of --workers processes, "
                         "tcp://HOST:PORT uses an existing cluster")
+    p.add_argument("--set-aside", dest="aside", action="store_true",
+                   help="if --out holds results of a different run or sweep, move them to a "
+                        "new folder OUT.old-TIMESTAMP instead of refusing")
     p.add_argument("--no-progress", dest="progress", action="store_const", const=False,
                    default=None, help="no progress bar (it is off anyway when not on a terminal)")
 
@@ -52,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flywheel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"flywheel {package_version()}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("list", help="list the named scenarios")
@@ -74,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("spec", help="sweep file, e.g. experiments/sweeps/fees_sobol.toml")
     sweep.add_argument("--out", help="output folder (default results/sweeps/NAME)")
     sweep.add_argument("--fresh", action="store_true",
-                       help="discard previous results in --out instead of resuming")
+                       help="redo every run: remove this sweep's earlier results in --out "
+                            "(only files flywheel wrote) instead of resuming")
     sweep.add_argument("--skip-failed", dest="retry_failed", action="store_false",
                        help="on resume, do not retry runs that failed before")
     _executor_args(sweep)
@@ -108,27 +115,13 @@ def main(argv: list[str] | None = None) -> int:
 
         takes_args = bool(inspect.signature(viz_main).parameters)
         return int((viz_main(argv[1:]) if takes_args else viz_main()) or 0)
-    args = build_parser().parse_args(argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    signal.signal(signal.SIGTERM, _terminate)
+    args = build_parser().parse_args([a for a in argv if a != "--debug"])
     from experiments import commands
 
     try:
-        if args.command == "list":
-            return _list()
-        if args.command == "run":
-            return commands.cmd_run(
-                args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
-                seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
-                model=args.model, resume=args.resume, progress=args.progress)
-        if args.command == "sweep":
-            return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
-                                      scheduler=args.scheduler, fresh=args.fresh,
-                                      retry_failed=args.retry_failed, progress=args.progress)
-        if args.command == "analyze":
-            return commands.cmd_analyze(args.directory, args.out)
-        if args.command == "reproduce":
-            from experiments.reproduce import cmd_reproduce
-
-            return cmd_reproduce(args.directory, args.run_id)
+        return _dispatch(args)
     except commands.CommandError as exc:
         print(f"flywheel {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -136,6 +129,41 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted: finished runs are stored; re-run the same command to resume",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # an unexpected failure: one line, the traceback on request
+        if debug:
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"flywheel {args.command}: error: {type(exc).__name__}: {first} "
+              "(run again with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM stops the command like Ctrl-C: workers are ended, finished runs kept."""
+    raise KeyboardInterrupt
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from experiments import commands
+
+    if args.command == "list":
+        return _list()
+    if args.command == "run":
+        return commands.cmd_run(
+            args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
+            seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
+            model=args.model, resume=args.resume, progress=args.progress, aside=args.aside)
+    if args.command == "sweep":
+        return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
+                                  scheduler=args.scheduler, fresh=args.fresh,
+                                  retry_failed=args.retry_failed, progress=args.progress,
+                                  aside=args.aside)
+    if args.command == "analyze":
+        return commands.cmd_analyze(args.directory, args.out)
+    if args.command == "reproduce":
+        from experiments.reproduce import cmd_reproduce
+
+        return cmd_reproduce(args.directory, args.run_id)
     return 2
 
 

@@ -6,20 +6,24 @@ pool or Dask), one Parquet file per run and table plus a manifest, then a report
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from experiments.executors import make_backend
+from experiments.executors import ExecutorError, make_backend
+from experiments.folders import claimable, record
 from experiments.models import DEFAULT_MODEL
 from experiments.plan import Plan, PlanError, plan_replicates, plan_sweep
 from experiments.replicate import ci_table
-from experiments.runner import SweepOutcome, run_plan
-from experiments.storage import StoreError, read_table
-from experiments.sweep_spec import SweepSpecError, load_sweep
+from experiments.runner import RUN_ID_COLUMNS, SweepOutcome, run_plan
+from experiments.storage import RunStore, StoreError, read_table
+from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, SweepSpecError, load_sweep
 
 
 class CommandError(RuntimeError):
@@ -42,6 +46,46 @@ def parse_sets(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
+SCHEDULER = re.compile(r"^(local|(tcp|tls)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5})$")
+#: Most worker processes one command starts or asks a cluster for.
+MAX_WORKERS = 1024
+
+
+def check_executor(workers: int, scheduler: str | None) -> None:
+    """Refuse a worker count or scheduler address that cannot work, before any work."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or \
+            not 1 <= workers <= MAX_WORKERS:
+        raise CommandError(f"--workers {workers!r}: must be an integer in [1, {MAX_WORKERS}]")
+    if scheduler is not None and not SCHEDULER.match(scheduler):
+        raise CommandError(f"--scheduler {scheduler!r}: allowed: 'local' or "
+                           "tcp://HOST:PORT (tls://HOST:PORT)")
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output path that is a file or a folder flywheel did not create, up front."""
+    try:
+        claimable(out)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def check_memory(plan: Plan, workers: int) -> None:
+    """Refuse ``workers`` simultaneous runs that together exceed the machine's memory."""
+    from model.sanity import machine_memory
+
+    copies = min(workers, len(plan.tasks))
+    need, have = plan.memory_bytes * copies, machine_memory()
+    if have and need > have:
+        raise CommandError(f"--workers {workers}: {copies} runs at once need about "
+                           f"{need / 2**30:.1f} GB ({plan.memory_bytes / 2**30:.1f} GB each), "
+                           f"more than this machine's {have / 2**30:.1f} GB; use fewer workers")
+
+
+def _check_count(flag: str, value: int | None, high: int) -> None:
+    if value is not None and (isinstance(value, bool) or not 1 <= value <= high):
+        raise CommandError(f"{flag} {value!r}: must be an integer in [1, {high}]")
+
+
 def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
     """The scenario's own run length for the real model; 100 for other models."""
     if model != DEFAULT_MODEL:
@@ -51,17 +95,29 @@ def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
     return int(load_scenario(scenario, overrides=overrides).steps)
 
 
-def _execute(plan: Plan, out: Path, workers: int, scheduler: str | None, fresh: bool,
-             retry_failed: bool, progress: bool | None) -> SweepOutcome:
+def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, fresh: bool,
+             retry_failed: bool, progress: bool | None, aside: bool = False) -> SweepOutcome:
+    out = store.root
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    with make_backend(workers, scheduler) as backend:
+    with ExitStack() as stack:
+        try:
+            backend = stack.enter_context(make_backend(workers, scheduler))
+        except ExecutorError as exc:
+            raise CommandError(str(exc)) from exc
         print(f"{len(plan.tasks)} run(s) -> {out}  [{backend.description}]", file=sys.stderr)
         try:
-            outcome = run_plan(plan, out, backend, fresh=fresh, retry_failed=retry_failed,
-                               progress=progress)
+            outcome = run_plan(plan, store, backend, fresh=fresh, retry_failed=retry_failed,
+                               progress=progress, aside=aside)
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:  # disk full, permissions: what is stored stays valid
+            raise CommandError(f"--out {str(out)!r}: cannot write ({exc.strerror or exc}); "
+                               "finished runs are stored, re-run the same command to resume"
+                               ) from exc
+    if outcome.moved is not None:
+        print(f"earlier results in {out} moved to {outcome.moved}", file=sys.stderr)
+    print_warnings(outcome.warnings)
     print(f"{outcome.done} run(s) done, {outcome.skipped} already done, {len(outcome.failed)} "
           f"failed, {outcome.elapsed_s:.1f} s", file=sys.stderr)
     for version, n in outcome.other_versions.items():
@@ -70,6 +126,14 @@ def _execute(plan: Plan, out: Path, workers: int, scheduler: str | None, fresh: 
               "or run without --resume)", file=sys.stderr)
     _report_failures(outcome, out)
     return outcome
+
+
+def print_warnings(warnings: list[str], limit: int = 20) -> None:
+    """Problems found in what was read (garbled manifest lines, unreadable runs)."""
+    for line in warnings[:limit]:
+        print(f"warning: {line}", file=sys.stderr)
+    if len(warnings) > limit:
+        print(f"warning: ... and {len(warnings) - limit} more", file=sys.stderr)
 
 
 def _report_failures(outcome: SweepOutcome, out: Path) -> None:
@@ -86,21 +150,46 @@ def _report_failures(outcome: SweepOutcome, out: Path) -> None:
 def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None = None,
             seed: int = 1, sets: list[str] | None = None, out: str | None = None,
             scheduler: str | None = None, model: str = DEFAULT_MODEL, resume: bool = False,
-            progress: bool | None = None) -> int:
-    """Replicated runs of one scenario, a terminal summary and a report folder."""
+            progress: bool | None = None, aside: bool = False) -> int:
+    """Replicated runs of one scenario, a terminal summary and a report folder.
+
+    The output folder stays locked until the report is written.
+    """
     overrides = parse_sets(sets)
-    if reps < 1:
-        raise CommandError(f"--reps {reps}: must be >= 1")
-    if steps is not None and steps < 1:
-        raise CommandError(f"--steps {steps}: must be >= 1")
+    _check_count("--reps", reps, MAX_REPLICATIONS)
+    _check_count("--steps", steps, MAX_STEPS)
+    if not 0 <= seed < 2**63:
+        raise CommandError(f"--seed {seed}: must be an integer in [0, 2**63)")
+    check_executor(workers, scheduler)
+    out_dir = Path(out or f"results/{Path(scenario).stem}")
+    check_out(out_dir)
     try:
         steps = steps or default_steps(model, scenario, overrides)
         plan = plan_replicates(model, scenario, overrides, reps, seed, steps)
     except (PlanError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
-    out_dir = Path(out or f"results/{Path(scenario).stem}")
-    outcome = _execute(plan, out_dir, workers, scheduler, fresh=not resume, retry_failed=True,
-                       progress=progress)
+    check_memory(plan, workers)
+    with _open_store(out_dir) as store:
+        outcome = _execute(plan, store, workers, scheduler, fresh=not resume,
+                           retry_failed=True, progress=progress, aside=aside)
+        return _report_run(out_dir, outcome, reps, steps, model, overrides)
+
+
+@contextmanager
+def _open_store(out: Path) -> Iterator[RunStore]:
+    """The output folder, claimed and locked for the whole command."""
+    try:
+        store = RunStore(out).__enter__()
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        yield store
+    finally:
+        store.__exit__(None, None, None)
+
+
+def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, model: str,
+                overrides: dict[str, Any]) -> int:
     from experiments.report import format_summary, write_report
 
     platforms = read_table(out_dir, "platforms")
@@ -109,11 +198,14 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
         return 1
     migration = read_table(out_dir, "migration")
     files = write_report(platforms, migration, out_dir / "report", model=model)
+    record(out_dir, [*files.values(), out_dir / "report" / "targets.csv"])
     if reps == 1:  # the single run's tables as plain CSV too, as `flywheel run` always wrote
         for path in sorted((out_dir / "runs").glob("*/*.parquet")):
             frame = read_table(out_dir, path.stem)
             if len(frame.columns):
-                frame.drop(columns=["run_id", "point", "rep", "seed", *overrides],
+                record(out_dir, [out_dir / f"{path.stem}.csv"])
+                frame.drop(columns=[*RUN_ID_COLUMNS, *overrides,
+                                    *(f"param:{key}" for key in overrides)],
                            errors="ignore").to_csv(
                     out_dir / f"{path.stem}.csv", index=False)
     n_done = int(platforms["run_id"].nunique())
@@ -171,19 +263,25 @@ def format_points(table: pd.DataFrame, metrics: list[str]) -> str:
 
 def cmd_sweep(path: str, *, out: str | None = None, workers: int = 1,
               scheduler: str | None = None, fresh: bool = False, retry_failed: bool = True,
-              progress: bool | None = None) -> int:
-    """Validate a sweep file, run (or resume) it, and write ``metrics.csv``."""
+              progress: bool | None = None, aside: bool = False) -> int:
+    """Validate a sweep file, run (or resume) it, and write ``metrics.csv`` (all under the
+    output folder's lock)."""
+    check_executor(workers, scheduler)
     try:
         spec = load_sweep(path)
+        out_dir = Path(out or f"results/sweeps/{spec.name}")
+        check_out(out_dir)
         plan = plan_sweep(spec)
     except (SweepSpecError, PlanError) as exc:
         raise CommandError(str(exc)) from exc
-    out_dir = Path(out or f"results/sweeps/{spec.name}")
+    check_memory(plan, workers)
     print(f"sweep {spec.name!r}: design {spec.design}, {len(plan.points)} point(s) x "
           f"{spec.replications} replication(s), {spec.steps} steps", file=sys.stderr)
-    outcome = _execute(plan, out_dir, workers, scheduler, fresh, retry_failed, progress)
-    table = sweep_summary(out_dir)
-    table.to_csv(out_dir / "metrics.csv", index=False)
+    with _open_store(out_dir) as store:
+        outcome = _execute(plan, store, workers, scheduler, fresh, retry_failed, progress, aside)
+        table = sweep_summary(out_dir)
+        record(out_dir, [out_dir / "metrics.csv"])
+        table.to_csv(out_dir / "metrics.csv", index=False)
     print(format_points(table.head(20), [m.name for m in spec.metrics]))
     if len(table) > 20:
         print(f"... {len(table)} points in {out_dir / 'metrics.csv'}")
@@ -195,10 +293,19 @@ def cmd_analyze(directory: str, out: str | None = None) -> int:
     """Sensitivity indices of a finished sweep, printed and plotted."""
     from experiments.sensitivity import AnalysisError, analyze
 
+    if not Path(directory).is_dir():
+        raise CommandError(f"DIRECTORY {directory!r}: no such folder (give a sweep's --out)")
+    target = Path(out) if out else Path(directory) / "analysis"
+    for parent in [target, *target.parents]:
+        if parent.exists() and not parent.is_dir():
+            raise CommandError(f"--out {str(target)!r}: {str(parent)!r} is a file, not a folder")
+    notes: list[str] = []
     try:
-        tables = analyze(directory, out)
+        tables = analyze(directory, out, notes=notes)
     except AnalysisError as exc:
+        print_warnings(notes)
         raise CommandError(str(exc)) from exc
+    print_warnings(notes)
     for metric, table in tables.items():
         print(f"\n== {metric} ==")
         shown = table.drop(columns=["note"], errors="ignore")

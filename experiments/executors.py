@@ -13,6 +13,10 @@ path:
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -27,9 +31,38 @@ class SerialExecutor(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+        except Exception as exc:  # delivered through the future; Ctrl-C stops the driver
             future.set_exception(exc)
         return future
+
+
+def init_worker(parent_pid: int, interval_s: float = 1.0) -> None:
+    """Worker initializer: Ctrl-C is the driver's to handle (it ends the workers), and the
+    worker ends itself when the driver that started it is gone (killed with SIGKILL, say)
+    instead of computing for nobody."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: cancel queued runs and end the workers' runs in flight."""
+    processes = list(getattr(pool, "_processes", {}).values())  # CPython keeps them here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
+class ExecutorError(RuntimeError):
+    """The executor cannot be started (an unreachable or failing cluster)."""
 
 
 @dataclass
@@ -65,7 +98,12 @@ def make_backend(workers: int = 1, scheduler: str | None = None) -> Iterator[Bac
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     if scheduler:
-        (client, cluster), backend = _dask_backend(scheduler, workers)
+        try:
+            (client, cluster), backend = _dask_backend(scheduler, workers)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(f"--scheduler {scheduler!r}: cannot reach a Dask cluster with "
+                                f"workers there ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else ''})") from exc
         try:
             yield backend
         finally:
@@ -76,8 +114,11 @@ def make_backend(workers: int = 1, scheduler: str | None = None) -> Iterator[Bac
     if workers == 1:
         yield Backend(SerialExecutor(), 1, "in-process (1 worker)")
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=(os.getpid(),))
     try:
         yield Backend(pool, workers, f"process pool ({workers} workers)")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C, SIGTERM or an error in the driver: stop the workers too
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)

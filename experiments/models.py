@@ -1,14 +1,19 @@
-"""Resolve a model given as ``module:function`` and find how to validate its parameters.
+"""The registry of model functions a sweep, calibration or run may name.
 
-The default model is the real agent-based model, :func:`experiments.runs.simulate`. Any other
-importable function with the same call shape ``(scenario, params, seed, steps) -> dict[str,
-DataFrame]`` can be swept by the same pipeline (the toys in :mod:`experiments.toy`, for instance).
+Sweep and calibration files are data shared between researchers, so a model is chosen by name
+from this registry, never imported from a string in a file. The registry holds the real
+agent-based model (:func:`experiments.runs.simulate`) and the documented toys of
+:mod:`experiments.toy`. A researcher adds their own function from Python with
+:func:`register_model`; it must have the call shape ``(scenario, params, seed, steps) ->
+dict[str, DataFrame]`` and may carry a ``validate(scenario, params)`` attribute.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,31 +23,84 @@ DEFAULT_MODEL = "experiments.runs:simulate"
 ModelFn = Callable[[str, Mapping[str, Any], int, int], dict[str, pd.DataFrame]]
 Validator = Callable[[str, Mapping[str, Any]], None]
 
+#: Built-in models: name -> (module, function), imported only from this fixed table.
+BUILTIN_MODELS: dict[str, tuple[str, str]] = {
+    DEFAULT_MODEL: ("experiments.runs", "simulate"),
+    "experiments.toy:market": ("experiments.toy", "market"),
+    "experiments.toy:ishigami": ("experiments.toy", "ishigami"),
+    "experiments.toy:linear": ("experiments.toy", "linear"),
+}
+_REGISTERED: dict[str, ModelFn] = {}
+
+
 class ModelSpecError(ValueError):
-    """The model reference cannot be resolved to a callable."""
+    """The model name is not in the registry."""
+
+
+def register_model(name: str, fn: ModelFn) -> None:
+    """Make ``fn`` available to sweeps and runs as ``model = "<name>"``.
+
+    Call it in the Python process that drives the sweep (before ``run_plan`` or
+    ``cmd_sweep``); the function travels to the workers by reference, so it must live in an
+    importable module (or in the driving script, for process pools and Dask).
+    """
+    if not isinstance(name, str) or not name or name in BUILTIN_MODELS:
+        raise ModelSpecError(f"model name {name!r}: must be a new non-empty string "
+                             f"(built-in: {', '.join(BUILTIN_MODELS)})")
+    if not callable(fn):
+        raise ModelSpecError(f"model {name!r}: {fn!r} is not callable")
+    _REGISTERED[name] = fn
+
+
+def known_models() -> list[str]:
+    """Names a sweep file may give as ``model``."""
+    return [*BUILTIN_MODELS, *_REGISTERED]
 
 
 def resolve_model(ref: str) -> ModelFn:
-    """Import ``module:function`` and return the function."""
-    if ":" not in ref:
-        raise ModelSpecError(f"model {ref!r} must look like 'package.module:function'")
-    module_name, _, attr = ref.partition(":")
+    """The registered function called ``ref`` (raises :class:`ModelSpecError` otherwise)."""
+    if isinstance(ref, str) and ref in _REGISTERED:
+        return _REGISTERED[ref]
+    if not isinstance(ref, str) or ref not in BUILTIN_MODELS:
+        raise ModelSpecError(f"model = {ref!r}: not a registered model; allowed: "
+                             f"{', '.join(known_models())} (register others from Python with "
+                             "experiments.models.register_model)")
+    module_name, attr = BUILTIN_MODELS[ref]
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _scenario_data(scenario: str) -> dict[str, Any]:
+    """A scenario file parsed once per version (validating many design points re-uses it)."""
+    from model.config import scenario_path
+
+    path = scenario_path(scenario)
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ModelSpecError(f"model {ref!r}: cannot import module {module_name!r} ({exc})"
-                             ) from exc
-    fn = getattr(module, attr, None)
-    if not callable(fn):
-        raise ModelSpecError(f"model {ref!r}: module {module_name!r} has no function {attr!r}")
-    return fn
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _parse_scenario(str(path), stamp)
 
 
-def _validate_real(scenario: str, params: Mapping[str, Any]) -> None:
-    """Validate overrides against the real scenario configuration (raises ``ConfigError``)."""
-    from model.config import load_scenario
+@functools.lru_cache(maxsize=8)
+def _parse_scenario(path: str, stamp: int) -> dict[str, Any]:
+    import tomllib
 
-    load_scenario(scenario, overrides=dict(params))
+    from model.config import ConfigError
+
+    try:
+        data = tomllib.loads(Path(path).read_text())
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"scenario = {path!r}: cannot be read ({exc})") from exc
+    data.setdefault("name", Path(path).stem)
+    return data
+
+
+def _validate_real(scenario: str, params: Mapping[str, Any]) -> Any:
+    """Validate overrides against the real scenario configuration (raises ``ConfigError``);
+    return the configuration."""
+    from model.config import config_from_dict
+
+    return config_from_dict(_scenario_data(scenario), overrides=dict(params))
 
 
 def validator_for(ref: str) -> Validator | None:

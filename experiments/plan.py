@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from warnings import catch_warnings, simplefilter
 
 import numpy as np
@@ -63,6 +63,7 @@ class Plan:
     design_matrix: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    memory_bytes: int = 0  # estimated peak memory of the largest run (0: unknown)
 
     @property
     def fingerprint(self) -> str:
@@ -119,36 +120,26 @@ def make_tasks(
     ]
 
 
-def _points_to_check(points: list[dict[str, Any]], limit: int = 256
-                     ) -> list[tuple[int, dict[str, Any]]]:
-    """All points of a small design; for a large one, each parameter's extremes plus ``limit``.
+class CheckedPoints(NamedTuple):
+    """What :func:`check_points` found: the validated configurations and the warnings."""
 
-    Config checks are per-field bounds and names, so the extremes of every parameter catch what
-    any interior point would; the first ``limit`` points cover combinations.
-    """
-    indexed = list(enumerate(points))
-    if len(points) <= limit:
-        return indexed
-    chosen = dict(indexed[:limit])
-    for name in points[0]:
-        numeric = [(i, p) for i, p in indexed if isinstance(p[name], int | float)]
-        if numeric:
-            for i, p in (min(numeric, key=lambda ip: ip[1][name]),
-                         max(numeric, key=lambda ip: ip[1][name])):
-                chosen[i] = p
-    return sorted(chosen.items())
+    configs: list[Any]
+    warnings: list[str]
 
 
 def check_points(model: str, scenario: str, points: list[dict[str, Any]],
-                 fixed: dict[str, Any]) -> list[str]:
-    """Refuse an unknown scenario or fixed override, or a point the model's config rejects.
+                 fixed: dict[str, Any]) -> CheckedPoints:
+    """Refuse an unknown scenario or fixed override, or any design point the model's config
+    rejects (every point is checked, not a sample: a wrong type may first appear at the last).
 
-    Returns the distinct warnings the configuration gave (e.g. an override that a scheduled
-    event later resets).
+    Returns what the validator returned for each distinct point (the real model: its
+    :class:`~model.config.MarketConfig`, from which the memory it needs is estimated) and the
+    distinct warnings the configuration gave (e.g. an override that a scheduled event later
+    resets).
     """
     validate = validator_for(model)
     if validate is None:
-        return []
+        return CheckedPoints([], [])
     with catch_warnings(record=True) as caught:
         simplefilter("always")
         try:
@@ -157,18 +148,19 @@ def check_points(model: str, scenario: str, points: list[dict[str, Any]],
             raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: "
                             f"{exc}") from exc
         seen: set[str] = set()
-        for i, point in _points_to_check(points):
+        built = []
+        for i, point in enumerate(points):
             overrides = {**fixed, **point}
-            key = json.dumps(overrides, sort_keys=True, default=str)
+            key = json.dumps(overrides, sort_keys=True, default=repr)
             if key in seen:
                 continue
             seen.add(key)
             try:
-                validate(scenario, overrides)
+                built.append(validate(scenario, overrides))
             except Exception as exc:  # the model's own error type (ConfigError, ...)
                 raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: "
                                 f"{exc}") from exc
-    return list(dict.fromkeys(str(w.message) for w in caught))
+    return CheckedPoints(built, list(dict.fromkeys(str(w.message) for w in caught)))
 
 
 def probe_metrics(task: RunTask, max_steps: int = 2) -> list[str]:
@@ -223,21 +215,36 @@ def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
         with catch_warnings():
             simplefilter("ignore")  # the same warnings come from the points checked next
             check_ranges(spec, points[0])
-        warnings = check_points(spec.model, spec.scenario, points, spec.fixed)
+        checked = check_points(spec.model, spec.scenario, points, spec.fixed)
+        warnings, built = checked.warnings, checked.configs
+    else:
+        built = []
     tasks = make_tasks(spec.model, spec.scenario, points, spec.fixed, spec.replications,
                        spec.seed, spec.steps, spec.metrics)
     warnings += probe_metrics(tasks[0]) if validate else []
     meta = {"name": spec.name, "design": spec.design, "model": spec.model,
             "scenario": spec.scenario, "replications": spec.replications, "steps": spec.steps,
             "seed": spec.seed, "samples": spec.samples, "spec": asdict(spec)}
-    return Plan("sweep", tasks, points, spec.fixed, x, meta, warnings)
+    return Plan("sweep", tasks, points, spec.fixed, x, meta, warnings,
+                memory_bytes=_largest(built))
 
 
 def plan_replicates(model: str, scenario: str, overrides: dict[str, Any], reps: int,
                     seed: int, steps: int, validate: bool = True) -> Plan:
     """``reps`` replications of one scenario with fixed overrides."""
-    warnings = check_points(model, scenario, [{}], overrides) if validate else []
+    checked = (check_points(model, scenario, [{}], overrides) if validate
+               else CheckedPoints([], []))
     tasks = make_tasks(model, scenario, [{}], overrides, reps, seed, steps)
     meta = {"model": model, "scenario": scenario, "replications": reps, "steps": steps,
             "seed": seed}
-    return Plan("replicates", tasks, [{}], overrides, None, meta, warnings)
+    return Plan("replicates", tasks, [{}], overrides, None, meta, checked.warnings,
+                memory_bytes=_largest(checked.configs))
+
+
+def _largest(configs: list[Any]) -> int:
+    """Estimated peak memory of the largest validated configuration (0 when not known)."""
+    from model.config import MarketConfig
+    from model.sanity import estimate_bytes
+
+    sizes = [estimate_bytes(c) for c in configs if isinstance(c, MarketConfig)]
+    return max(sizes, default=0)

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from experiments.executors import Backend
 from experiments.metrics import compute_metrics
-from experiments.models import package_versions, resolve_model, resolved_config
+from experiments.models import ModelFn, package_versions, resolve_model, resolved_config
 from experiments.plan import Plan, RunTask
 from experiments.progress import Progress
 from experiments.storage import RunStore, latest_records
@@ -69,9 +69,8 @@ class SweepOutcome:
     elapsed_s: float = 0.0
     code_version: str = ""
     other_versions: dict[str, int] = field(default_factory=dict)
-
-
-_resolve = functools.lru_cache(maxsize=32)(resolve_model)
+    moved: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_columns(task: RunTask, existing: list[str]) -> dict[str, Any]:
@@ -104,14 +103,19 @@ def to_parquet_bytes(df: pd.DataFrame, task: RunTask | None = None) -> bytes:
     return buf.getvalue()
 
 
-def execute(task: RunTask) -> RunResult:
-    """Run one task in a worker; failures are returned, not raised."""
+def execute(task: RunTask, model_fn: ModelFn | None = None) -> RunResult:
+    """Run one task in a worker; failures are returned, not raised.
+
+    ``model_fn`` is the registered model function, resolved by the driver and sent by
+    reference; without it the worker looks ``task.model`` up in its own registry.
+    """
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     base = {"run_id": task.run_id, "started": started, "host": socket.gethostname(),
             "pid": os.getpid(), "code_version": code_version(), "packages": _packages()}
     try:
-        frames = _resolve(task.model)(task.scenario, dict(task.params), task.seed, task.steps)
+        fn = model_fn if model_fn is not None else resolve_model(task.model)
+        frames = fn(task.scenario, dict(task.params), task.seed, task.steps)
         if not isinstance(frames, dict) or not all(isinstance(v, pd.DataFrame)
                                                    for v in frames.values()):
             raise TypeError(f"model {task.model} must return dict[str, DataFrame], "
@@ -182,59 +186,76 @@ def _lost(task: RunTask, exc: BaseException) -> RunResult:
 
 
 def run_plan(
-    plan: Plan, out: str | Path, backend: Backend, *, fresh: bool = False,
+    plan: Plan, out: str | Path | RunStore, backend: Backend, *, fresh: bool = False,
     retry_failed: bool = True, progress: bool | None = None,
-    on_result: Callable[[dict[str, Any]], None] | None = None,
+    on_result: Callable[[dict[str, Any]], None] | None = None, aside: bool = False,
 ) -> SweepOutcome:
-    """Run every task of ``plan`` not already done in ``out``; store each as it finishes."""
-    t0 = time.perf_counter()
+    """Run every task of ``plan`` not already done in ``out``; store each as it finishes.
+
+    ``out`` may be a :class:`RunStore` the caller holds open (and locked) to write more after
+    the runs, such as a report.
+    """
+    if isinstance(out, RunStore):
+        return _run_plan(plan, out, backend, fresh, retry_failed, progress, on_result, aside)
     with RunStore(out) as store:
-        store.prepare(plan.to_json(), fresh=fresh)
-        skip = store.done_ids() | (set() if retry_failed else store.failed_ids())
-        todo = [t for t in plan.tasks if t.run_id not in skip]
-        outcome = SweepOutcome(total=len(plan.tasks), skipped=len(plan.tasks) - len(todo),
-                               code_version=code_version())
-        bar = Progress(len(plan.tasks), already=outcome.skipped, enabled=progress)
-        pending = iter(todo)
-        inflight: dict[Future, RunTask] = {}
-        limit = max(2, 2 * backend.slots)
-        broken: BaseException | None = None
-        try:
-            while True:
-                while broken is None and len(inflight) < limit:
-                    task = next(pending, None)
-                    if task is None:
-                        break
-                    inflight[backend.executor.submit(execute, task)] = task
-                if not inflight:
+        return _run_plan(plan, store, backend, fresh, retry_failed, progress, on_result, aside)
+
+
+def _run_plan(plan: Plan, store: RunStore, backend: Backend, fresh: bool, retry_failed: bool,
+              progress: bool | None, on_result: Callable[[dict[str, Any]], None] | None,
+              aside: bool) -> SweepOutcome:
+    t0 = time.perf_counter()
+    out = store.root
+    moved = store.prepare(plan.to_json(), fresh=fresh, aside=aside)
+    skip = store.done_ids() | (set() if retry_failed else store.failed_ids())
+    todo = [t for t in plan.tasks if t.run_id not in skip]
+    outcome = SweepOutcome(total=len(plan.tasks), skipped=len(plan.tasks) - len(todo),
+                           code_version=code_version(), moved=moved,
+                           warnings=list(store.problems))
+    model_fns = {t.model: resolve_model(t.model) for t in todo}
+    bar = Progress(len(plan.tasks), already=outcome.skipped, enabled=progress)
+    pending = iter(todo)
+    inflight: dict[Future, RunTask] = {}
+    limit = max(2, 2 * backend.slots)
+    broken: BaseException | None = None
+    try:
+        while True:
+            while broken is None and len(inflight) < limit:
+                task = next(pending, None)
+                if task is None:
                     break
-                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for fut in sorted(finished, key=lambda f: inflight[f].run_id):
-                    task = inflight.pop(fut)
-                    exc = fut.exception()
-                    if isinstance(exc, BrokenExecutor):
-                        broken = exc
-                    result = fut.result() if exc is None else _lost(task, exc)
-                    record = make_record(task, result)
-                    store.commit(record, result.tables, result.files)
-                    if result.code_version and result.code_version != outcome.code_version:
-                        v = result.code_version
-                        outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1
-                    bar.advance(result.status == "done")
-                    if result.status == "done":
-                        outcome.done += 1
-                    else:
-                        outcome.failed.append((task.run_id, result.error or "?"))
-                    if on_result is not None:
-                        on_result(record)
-        finally:
-            bar.close()
-        if broken is not None:
-            raise RuntimeError(f"the executor broke ({broken}); re-run the same command to "
-                               "resume the remaining runs") from broken
-        for rid, rec in latest_records(out).items():
-            v = rec.get("code_version")
-            if rid in skip and v and v != outcome.code_version:
-                outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1
+                inflight[backend.executor.submit(execute, task, model_fns[task.model])] = task
+            if not inflight:
+                break
+            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in sorted(finished, key=lambda f: inflight[f].run_id):
+                task = inflight.pop(fut)
+                exc = fut.exception()
+                if exc is not None and not isinstance(exc, Exception):
+                    raise KeyboardInterrupt  # a worker was interrupted: stop, record nothing
+                if isinstance(exc, BrokenExecutor):
+                    broken = exc
+                result = fut.result() if exc is None else _lost(task, exc)
+                record = make_record(task, result)
+                store.commit(record, result.tables, result.files)
+                if result.code_version and result.code_version != outcome.code_version:
+                    v = result.code_version
+                    outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1
+                bar.advance(result.status == "done")
+                if result.status == "done":
+                    outcome.done += 1
+                else:
+                    outcome.failed.append((task.run_id, result.error or "?"))
+                if on_result is not None:
+                    on_result(record)
+    finally:
+        bar.close()
+    if broken is not None:
+        raise RuntimeError(f"the executor broke ({broken}); re-run the same command to "
+                           "resume the remaining runs") from broken
+    for rid, rec in latest_records(out).items():
+        v = rec.get("code_version")
+        if rid in skip and v and v != outcome.code_version:
+            outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1
     outcome.elapsed_s = time.perf_counter() - t0
     return outcome

@@ -25,8 +25,9 @@ from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from experiments.designs import salib_problem  # noqa: E402
+from experiments.folders import record  # noqa: E402
 from experiments.metrics import compute_metrics  # noqa: E402
-from experiments.storage import PLAN, latest_records  # noqa: E402
+from experiments.storage import PLAN, intact, read_manifest_records  # noqa: E402
 from experiments.sweep_spec import MetricSpec, ParamSpec  # noqa: E402
 
 
@@ -46,30 +47,50 @@ class SweepResults:
     failed: list[str]
 
 
-def load_results(root: str | Path) -> SweepResults:
-    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks."""
+def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResults:
+    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks.
+
+    Garbled manifest lines, runs whose metrics come from the manifest alone (their Parquet
+    files are gone) and runs that cannot be read at all are reported in ``notes``.
+    """
     root = Path(root)
+    notes = [] if notes is None else notes
     if not (root / PLAN).exists():
         raise AnalysisError(f"{root} has no {PLAN}: not a sweep output directory")
-    plan = json.loads((root / PLAN).read_text())
-    spec = plan.get("meta", {}).get("spec")
+    try:
+        plan = json.loads((root / PLAN).read_text())
+        spec = plan.get("meta", {}).get("spec")
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        raise AnalysisError(f"{root / PLAN}: cannot be read ({exc})") from exc
     if plan.get("kind") != "sweep" or not spec:
         raise AnalysisError(f"{root} holds replications of one scenario, not a sweep")
     metrics = [MetricSpec(**m) for m in spec["metrics"]]
     params = [ParamSpec(**{**p, "values": None if p["values"] is None else tuple(p["values"])})
               for p in spec["parameters"]]
-    rows, failed = [], []
-    for rid, rec in sorted(latest_records(root).items()):
+    rows, failed, from_manifest = [], [], []
+    records = {r["run_id"]: r for r in read_manifest_records(root, notes)}
+    for rid, rec in sorted(records.items()):
         if rec.get("status") != "done":
             failed.append(rid)
             continue
         values = dict(rec.get("metrics") or {})
+        readable = intact(root / "runs" / rid, rec.get("rows"))
+        if not readable:
+            from_manifest.append(rid)
         missing = [m for m in metrics if m.name not in values]
         if missing:
+            if not readable:
+                notes.append(f"run {rid}: metrics {[m.name for m in missing]} are not in the "
+                             "manifest and its Parquet files cannot be read; run left out")
+                continue
             frames = {p.stem: pq.read_table(p).to_pandas() for p in (root / "runs" / rid).glob(
                 "*.parquet")}
             values.update(compute_metrics(frames, missing))
         rows.append({"run_id": rid, "point": rec["point"], "rep": rec["rep"], **values})
+    if from_manifest:
+        notes.append(f"{len(from_manifest)} run(s) ({', '.join(from_manifest[:3])}"
+                     f"{', ...' if len(from_manifest) > 3 else ''}) have no readable Parquet "
+                     f"files under {root / 'runs'}: their metrics come from the manifest")
     return SweepResults(plan, spec, metrics, params, pd.DataFrame(rows), failed)
 
 
@@ -244,17 +265,23 @@ def _plot_scatter(res: SweepResults, path: Path) -> None:
     plt.close(fig)
 
 
-def analyze(root: str | Path, out: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Compute indices for every metric, write CSVs and plots under ``out`` (root/analysis)."""
-    res = load_results(root)
+def analyze(root: str | Path, out: str | Path | None = None,
+            notes: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Compute indices for every metric, write CSVs and plots under ``out`` (root/analysis);
+    problems met while reading go to ``notes``."""
+    res = load_results(root, notes)
     out = Path(out) if out else Path(root) / "analysis"
     out.mkdir(parents=True, exist_ok=True)
     design = res.spec["design"]
     tables: dict[str, pd.DataFrame] = {}
+    written = [out / f"indices_{m.name}.csv" for m in res.metrics]
+    written += [out / "point_means.csv", out / f"{design}_indices.png", out / "scatter.png"]
+    record(Path(root), written)
     for m in res.metrics:
         if design == "sobol":
             tables[m.name], s2 = _sobol(res, m.name)
             if s2 is not None:
+                record(Path(root), [out / f"sobol_S2_{m.name}.csv"])
                 s2.to_csv(out / f"sobol_S2_{m.name}.csv")
         elif design == "morris":
             tables[m.name] = _morris(res, m.name)

@@ -24,14 +24,17 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
+
+from experiments.folders import StoreError, claim, clear_own, remove_staging, set_aside
 
 MANIFEST = "manifest.jsonl"
 PLAN = "plan.json"
 
-
-class StoreError(RuntimeError):
-    """The output directory cannot be used for this sweep."""
+__all__ = ["MANIFEST", "PLAN", "RunStore", "StoreError", "connect", "latest_records",
+           "load_manifest", "read_table"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -41,18 +44,48 @@ def atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def read_manifest_records(root: str | Path) -> list[dict[str, Any]]:
-    """All parseable manifest records in order (a torn final line from a kill is ignored)."""
+def read_manifest_records(root: str | Path, problems: list[str] | None = None
+                          ) -> list[dict[str, Any]]:
+    """All parseable manifest records in order.
+
+    A torn final line from a kill is ignored; any other line that is not a run's record is
+    skipped and, if ``problems`` is given, reported there with its line number.
+    """
     path = Path(root) / MANIFEST
     if not path.exists():
         return []
     records = []
-    for line in path.read_text().splitlines():
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
+    data = path.read_bytes().decode("utf-8", errors="replace")
+    lines = data.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
             continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if problems is not None and number < len(lines):  # the torn tail is no news
+                problems.append(f"{path} line {number}: not a valid record ({exc.msg}); "
+                                "skipped")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("run_id"), str):
+            if problems is not None:
+                problems.append(f"{path} line {number}: no run_id; skipped")
+            continue
+        records.append(record)
     return records
+
+
+def intact(run_dir: Path, rows: dict[str, Any] | None) -> bool:
+    """Whether every table a run recorded opens as Parquet with the recorded number of rows."""
+    if not run_dir.is_dir():
+        return False
+    for table, n in (rows or {}).items():
+        try:
+            if pq.ParquetFile(run_dir / f"{table}.parquet").metadata.num_rows != n:
+                return False
+        except (OSError, ValueError, pa.ArrowException):
+            return False
+    return True
 
 
 def latest_records(root: str | Path) -> dict[str, dict[str, Any]]:
@@ -78,14 +111,16 @@ class RunStore:
         self.tmp = self.root / "tmp"
         self._lock: FileLock | None = None
         self._manifest_fd: int | None = None
+        self.problems: list[str] = []  # garbled manifest lines, damaged runs (to report)
 
     def __enter__(self) -> RunStore:
-        self.root.mkdir(parents=True, exist_ok=True)
+        claim(self.root)
         lock = FileLock(self.root / ".lock")
         try:
             lock.acquire(timeout=0)
         except Timeout as exc:
-            raise StoreError(f"{self.root} is in use by another running sweep") from exc
+            raise StoreError(f"--out {str(self.root)!r}: in use by another running command "
+                             "(run or sweep); wait for it to finish") from exc
         self._lock = lock
         return self
 
@@ -99,32 +134,40 @@ class RunStore:
             self._lock.release()
             self._lock = None
 
-    def clear(self) -> None:
-        """Forget previous results in this directory (``--fresh``)."""
-        for name in ("runs", "tmp", "report", "analysis"):
-            shutil.rmtree(self.root / name, ignore_errors=True)
-        for name in (MANIFEST, PLAN, "summary.csv", "metrics.csv"):
-            (self.root / name).unlink(missing_ok=True)
+    def prepare(self, plan_json: dict[str, Any], fresh: bool = False,
+                aside: bool = False) -> Path | None:
+        """Check the directory holds this same plan (or nothing), repair the manifest tail.
 
-    def prepare(self, plan_json: dict[str, Any], fresh: bool = False) -> None:
-        """Check the directory holds this same plan (or nothing), repair the manifest tail."""
-        if fresh:
-            self.clear()
+        ``fresh`` forgets this plan's earlier results (only files the commands wrote). Results
+        of a different plan are refused, or with ``aside`` moved to a sibling folder, whose
+        path is returned.
+        """
         plan_path = self.root / PLAN
+        moved = None
         if plan_path.exists():
-            old = json.loads(plan_path.read_text())
-            if old.get("fingerprint") != plan_json["fingerprint"]:
-                old_file = old.get("provenance", {}).get("scenario_sha256")
-                new_file = plan_json.get("provenance", {}).get("scenario_sha256")
-                why = ("; the scenario file has changed since they were made"
-                       if old_file and new_file and old_file != new_file else "")
-                raise StoreError(
-                    f"{self.root} holds results of a different sweep{why} (fingerprint "
-                    f"{old.get('fingerprint')} vs {plan_json['fingerprint']}); use another --out "
-                    "directory or --fresh to discard them")
+            old = _read_plan(plan_path)
+            old_fingerprint = "unreadable" if old is None else str(old.get("fingerprint"))
+            if old is None and not aside:
+                raise StoreError(f"--out {str(self.root)!r}: {PLAN} cannot be read, so these "
+                                 "results cannot be resumed; use another --out folder, or "
+                                 "--set-aside to move them to a new folder")
+            if old_fingerprint != plan_json["fingerprint"]:
+                if not aside:
+                    old_file = (old or {}).get("provenance", {}).get("scenario_sha256")
+                    new_file = plan_json.get("provenance", {}).get("scenario_sha256")
+                    why = ("; the scenario file has changed since they were made"
+                           if old_file and new_file and old_file != new_file else "")
+                    raise StoreError(
+                        f"--out {str(self.root)!r}: holds results of a different run or sweep"
+                        f"{why} (plan {old_fingerprint} vs {plan_json['fingerprint']}); use "
+                        "another --out folder, or --set-aside to move the old results to a new "
+                        "folder")
+                moved = set_aside(self.root)
+        if fresh and moved is None:
+            clear_own(self.root)
         atomic_write_text(plan_path, json.dumps(plan_json, indent=1, default=str))
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp.mkdir(parents=True)
+        remove_staging(self.root)
+        self.tmp.mkdir(parents=True, exist_ok=True)
         self.runs.mkdir(exist_ok=True)
         manifest = self.root / MANIFEST
         if manifest.exists():
@@ -133,11 +176,23 @@ class RunStore:
                 with open(manifest, "r+b") as fh:
                     fh.truncate(data.rfind(b"\n") + 1)
         self._manifest_fd = os.open(manifest, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o644)
+        return moved
 
     def done_ids(self) -> set[str]:
-        """Run ids whose record says done and whose data directory exists."""
-        return {rid for rid, r in latest_records(self.root).items()
-                if r.get("status") == "done" and (self.runs / rid).is_dir()}
+        """Run ids whose record says done and whose Parquet files open with the recorded rows
+        (a damaged run is not counted: it is redone)."""
+        problems: list[str] = []
+        records = {r["run_id"]: r for r in read_manifest_records(self.root, problems)}
+        done = set()
+        for rid, r in records.items():
+            if r.get("status") != "done":
+                continue
+            if intact(self.runs / rid, r.get("rows")):
+                done.add(rid)
+            elif (self.runs / rid).is_dir():
+                problems.append(f"run {rid}: its Parquet files cannot be read; it is redone")
+        self.problems = problems
+        return done
 
     def failed_ids(self) -> set[str]:
         """Run ids whose latest record is a failure."""
@@ -165,6 +220,15 @@ class RunStore:
                 shutil.rmtree(final)
             os.rename(stage, final)
         self._append(record)
+
+
+def _read_plan(path: Path) -> dict[str, Any] | None:
+    """The stored plan, or None when it cannot be read."""
+    try:
+        plan = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return plan if isinstance(plan, dict) else None
 
 
 def table_files(root: str | Path, table: str, run_ids: list[str] | None = None) -> list[str]:

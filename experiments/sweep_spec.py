@@ -4,7 +4,7 @@ Layout (see ``experiments/sweeps/*.toml`` for complete examples)::
 
     [sweep]
     scenario = "flywheel"            # scenario name passed to the model
-    model = "experiments.runs:simulate"   # optional: any importable module:function
+    model = "experiments.runs:simulate"   # optional: a registered model (experiments.models)
     design = "sobol"                 # grid | lhs | morris | sobol
     samples = 64                     # base sample size (lhs, morris trajectories, sobol N)
     replications = 2                 # runs per design point, common seeds across points
@@ -34,6 +34,7 @@ and columns against a short probe run, by :mod:`experiments.plan`, still before 
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,13 @@ SWEEP_KEYS = {
 TOP_KEYS = {"sweep", "fixed", "parameters", "metrics"}
 PARAM_KEYS = {"range", "values", "num", "type"}
 METRIC_KEYS = {"name", "table", "column", "where", "agg", "last_steps"}
+#: Longest run accepted: 100 years of days (a typo such as 10**12 would never finish).
+MAX_STEPS = 36_500
+#: Most replications of one point, and most runs (points x replications) of one command.
+MAX_REPLICATIONS = 10_000
+MAX_RUNS = 1_000_000
+#: Metric names become file and column names: letters, digits, '_', '-' and '.'.
+METRIC_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 
 
 class SweepSpecError(ValueError):
@@ -118,13 +126,13 @@ def _is_num(x: Any) -> bool:
 
 
 def _int_option(sweep: dict, key: str, errors: list[str], default: int | None,
-                low: int) -> int | None:
+                low: int, high: int = 2**63 - 1) -> int | None:
     value = sweep.get(key, default)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < low:
-        errors.append(f"[sweep] {key} = {value!r}: must be an integer >= {low}")
-        return default
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        errors.append(f"[sweep] {key} = {value!r}: must be an integer in [{low}, {high}]")
+        return low  # a stand-in, so the one error is not reported again as a missing value
     return value
 
 
@@ -152,6 +160,17 @@ def _parse_param(name: str, raw: Any, design: str, errors: list[str]) -> ParamSp
         if not isinstance(values, list) or not values:
             errors.append(f"{where}: values = {values!r} must be a non-empty list")
             return None
+        bad = [v for v in values if not (_is_num(v) or isinstance(v, str | bool))]
+        if bad:
+            errors.append(f"{where}: values = {values!r}: {bad[0]!r} is not allowed; give "
+                          "finite numbers, strings or booleans")
+            return None
+        if kind == "int" and not all(_is_num(v) and float(v).is_integer() for v in values):
+            errors.append(f"{where}: values = {values!r}: type = 'int' needs whole numbers")
+            return None
+        if len(set(map(repr, values))) != len(values):
+            errors.append(f"{where}: values = {values!r}: each value once")
+            return None
         return ParamSpec(name, values=tuple(values), kind=kind)
     rng = raw["range"]
     if not (isinstance(rng, list) and len(rng) == 2 and all(_is_num(v) for v in rng)):
@@ -161,10 +180,16 @@ def _parse_param(name: str, raw: Any, design: str, errors: list[str]) -> ParamSp
     if not low < high:
         errors.append(f"{where}: range = {rng!r} is empty; low must be < high")
         return None
+    if kind == "int" and math.floor(high) - math.ceil(low) < 1:
+        errors.append(f"{where}: range = {rng!r} with type = 'int' holds fewer than two whole "
+                      "numbers, so every point would round to the same value; widen the range "
+                      "or drop type = 'int'")
+        return None
     num = raw.get("num")
     if design == "grid":
-        if not isinstance(num, int) or isinstance(num, bool) or num < 2:
-            errors.append(f"{where}: num = {num!r}; a grid over a range needs an integer num >= 2")
+        if not isinstance(num, int) or isinstance(num, bool) or not 2 <= num <= MAX_RUNS:
+            errors.append(f"{where}: num = {num!r}; a grid over a range needs an integer num "
+                          f"in [2, {MAX_RUNS}]")
             return None
     elif num is not None:
         errors.append(f"{where}: num = {num!r} only applies to design = 'grid'")
@@ -183,17 +208,36 @@ def _parse_metric(i: int, raw: Any, errors: list[str]) -> MetricSpec | None:
     if missing:
         errors.append(f"{where}: missing or non-string {missing}")
         return None
+    if not METRIC_NAME.match(raw["name"]):
+        errors.append(f"{where}: name = {raw['name']!r}: use a letter then letters, digits, "
+                      "'_', '-' or '.' (it names files and columns)")
     agg = raw.get("agg", "last")
     if agg not in AGGS:
         errors.append(f"{where} {raw['name']!r}: agg = {agg!r}; allowed: {list(AGGS)}")
     last = raw.get("last_steps")
-    if last is not None and (not isinstance(last, int) or last < 1):
+    if last is not None and (not isinstance(last, int) or isinstance(last, bool) or last < 1):
         errors.append(f"{where} {raw['name']!r}: last_steps = {last!r} must be an integer >= 1")
     where_filter = raw.get("where", {})
-    if not isinstance(where_filter, dict):
-        errors.append(f"{where} {raw['name']!r}: where = {where_filter!r} must be a table")
+    if not isinstance(where_filter, dict) or not all(
+            _is_num(v) or isinstance(v, str | bool) for v in where_filter.values()):
+        errors.append(f"{where} {raw['name']!r}: where = {where_filter!r} must be a table of "
+                      "column = value (finite numbers, strings or booleans)")
         where_filter = {}
     return MetricSpec(raw["name"], raw["table"], raw["column"], dict(where_filter), agg, last)
+
+
+def design_size(design: str, samples: int | None, params: list[ParamSpec],
+                second_order: bool = False) -> int:
+    """Number of design points the design will have (computed before sampling it)."""
+    d, n = len(params), samples or 1
+    if design == "grid":
+        return math.prod(len(p.values) if p.values is not None else int(p.num or 1)
+                         for p in params)
+    if design == "morris":
+        return n * (d + 1)
+    if design == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    return n
 
 
 def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
@@ -212,26 +256,26 @@ def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
     try:
         resolve_model(model)
     except ModelSpecError as exc:
-        errors.append(f"[sweep] model: {exc}")
+        errors.append(f"[sweep] {exc}")
     scenario = sweep.get("scenario")
     if not isinstance(scenario, str) or not scenario:
         errors.append(f"[sweep] scenario = {scenario!r}: must name a scenario")
     design = sweep.get("design")
     if design not in DESIGNS:
         errors.append(f"[sweep] design = {design!r}: unknown design; allowed: {list(DESIGNS)}")
-    samples = _int_option(sweep, "samples", errors, None, 1)
+    samples = _int_option(sweep, "samples", errors, None, 1, MAX_RUNS)
     if design in ("lhs", "morris", "sobol") and samples is None:
         errors.append(f"[sweep] samples: design {design!r} needs samples = N")
     if design == "sobol" and samples and samples & (samples - 1):
         errors.append(f"[sweep] samples = {samples}: Sobol' sampling needs a power of 2 "
                       f"(e.g. {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()})")
-    reps = _int_option(sweep, "replications", errors, 1, 1)
-    steps = _int_option(sweep, "steps", errors, None, 1)
+    reps = _int_option(sweep, "replications", errors, 1, 1, MAX_REPLICATIONS)
+    steps = _int_option(sweep, "steps", errors, None, 1, MAX_STEPS)
     if steps is None:
         errors.append("[sweep] steps: missing; give the number of steps per run")
     seed = _int_option(sweep, "seed", errors, 12345, 0)
-    levels = _int_option(sweep, "levels", errors, 4, 2)
-    resamples = _int_option(sweep, "resamples", errors, 200, 10)
+    levels = _int_option(sweep, "levels", errors, 4, 2, 100)
+    resamples = _int_option(sweep, "resamples", errors, 200, 10, 100_000)
     conf = sweep.get("conf_level", 0.95)
     if not _is_num(conf) or not 0 < conf < 1:
         errors.append(f"[sweep] conf_level = {conf!r}: must be a number in (0, 1)")
@@ -244,8 +288,9 @@ def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
                          is_leaf=lambda d: bool(set(d) & PARAM_KEYS))
     if not raw_params:
         errors.append("[parameters]: no parameter to vary")
+    known_design = str(design) if design in DESIGNS else "grid"  # its error is reported
     params = [p for n, r in raw_params.items()
-              if (p := _parse_param(n, r, str(design), errors)) is not None]
+              if (p := _parse_param(n, r, known_design, errors)) is not None]
     for p in params:
         if p.name in fixed:
             errors.append(f"[parameters] {p.name!r} is also set in [fixed]; keep one")
@@ -259,8 +304,19 @@ def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         errors.append(f"[[metrics]]: duplicate metric name(s) {dupes}")
+    title = sweep.get("name", name)
+    if not isinstance(title, str) or not METRIC_NAME.match(title):
+        errors.append(f"[sweep] name = {title!r}: use a letter then letters, digits, '_', '-' "
+                      "or '.' (it names the output folder)")
+    if len(errors) == 1:
+        raise SweepSpecError(f"invalid sweep: {errors[0]}")
     if errors:
         raise SweepSpecError("invalid sweep:\n  - " + "\n  - ".join(errors))
+    size = design_size(str(design), samples, params, bool(second))
+    if size * (reps or 1) > MAX_RUNS:
+        raise SweepSpecError(f"invalid sweep: [sweep] replications = {reps}, design {design!r} "
+                             f"with {size} point(s): {size * (reps or 1)} runs, more than "
+                             f"the {MAX_RUNS} allowed")
     return SweepSpec(
         name=str(sweep.get("name", name)), scenario=str(scenario), model=str(model),
         design=str(design), samples=samples, replications=int(reps or 1), steps=int(steps or 1),

@@ -18,8 +18,10 @@ from typing import Any
 from model.archetypes import ARCHETYPES
 from model.behaviour import ProductConfig, RankingConfig
 from model.event_overrides import name_events, warn_shadowed
+from model.metrics import PLATFORM_METRICS
 from model.params import ConfigError, build, param
 from model.participants import ConsumerConfig, FeeResponse, FeeTier, PlatformConfig, SellerConfig
+from model.sanity import check_scenario
 
 __all__ = ["CategoryConfig", "ConfigError", "ConsumerConfig", "EventConfig", "FeeResponse",
            "FeeTier",
@@ -62,7 +64,8 @@ class TargetConfig:
     """A reported figure the scenario is compared with in its output."""
 
     label: str = param("", unit="-", doc="What the source reports.")
-    metric: str = param("gmv_share", unit="-", doc="Column of the platform table.")
+    metric: str = param("gmv_share", unit="-", choices=PLATFORM_METRICS,
+                        doc="Column of the platform table.")
     platform: str = param("", unit="-", doc="Platform measured.")
     measure: str = param("final", unit="-", choices=TARGET_MEASURES,
                          doc="growth = last/first, change = last/first - 1, final = last "
@@ -84,7 +87,7 @@ class EventConfig:
     day: int = param(1, unit="day", low=1, doc="Day the shock takes effect (before shopping).")
     kind: str = param("fee_change", unit="-", choices=EVENT_KINDS, doc="What happens.")
     platform: str = param("", unit="-", doc="Platform affected.")
-    referral_fee: float | None = param(None, unit="share of price", low=0.0, high=1.0,
+    referral_fee: float | None = param(None, unit="share of price", low=0.0, high=0.9,
                                        doc="New default referral fee (fee_change).")
     fee_tiers: list[FeeTier] | None = param(None, unit="-", doc="New fee tiers (fee_change).")
     fulfilment_markup: float | None = param(None, unit="share of unit cost", low=0.0,
@@ -211,6 +214,8 @@ class MarketConfig:
             if tier.category not in categories:
                 raise ConfigError(f"{key}.category = {tier.category!r}: "
                                   f"allowed categories are {', '.join(categories)}")
+        coupon = {f.name: f for f in dataclasses.fields(PlatformConfig)}["coupon_rate"]
+        check_scenario(self, coupon_ceiling=coupon.metadata["high"])
 
     def platform(self, name: str) -> PlatformConfig:
         """The platform configuration called ``name``."""
@@ -285,8 +290,10 @@ def config_from_dict(data: Mapping[str, Any], overrides: Mapping[str, Any] | Non
 def scenario_path(name: str) -> Path:
     """Path of a named scenario file, or ``name`` itself if it is a path to a file."""
     path = Path(name)
-    if path.suffix == ".toml" and path.exists():
+    if path.suffix == ".toml" and path.is_file():
         return path
+    if path.is_dir() or (path.suffix == ".toml" and path.exists()):
+        raise ConfigError(f"scenario = {name!r}: is a folder, not a scenario file (.toml)")
     candidate = SCENARIO_DIR / f"{name}.toml"
     if not candidate.exists():
         known = ", ".join(n for n, _ in list_scenarios())
@@ -297,11 +304,13 @@ def scenario_path(name: str) -> Path:
 def load_scenario(name: str, overrides: Mapping[str, Any] | None = None) -> MarketConfig:
     """Load a named scenario (or a TOML path) and apply dotted-key overrides."""
     path = scenario_path(name)
-    with path.open("rb") as handle:
-        try:
+    try:
+        with path.open("rb") as handle:
             data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: not valid TOML ({error})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"scenario = {name!r}: not valid TOML ({error})") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"scenario = {name!r}: cannot be read ({error})") from error
     data.setdefault("name", path.stem)
     return config_from_dict(data, overrides)
 

@@ -9,6 +9,7 @@ the dataclass, refusing unknown keys, wrong types and out-of-range values with a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -40,9 +41,13 @@ def param(
     low, high : inclusive bounds for numbers (elementwise for lists).
     choices : allowed values for strings.
     source : where the default comes from (SPEC figure or modelling choice).
+
+    Numbers must be finite, except that a field whose default is infinite ("no limit", e.g. a
+    price tier's ceiling) also accepts that same infinity.
     """
+    no_limit = isinstance(default, float) and math.isinf(default)
     meta = {"unit": unit, "doc": doc, "low": low, "high": high, "choices": choices,
-            "source": source}
+            "source": source, "no_limit": default if no_limit else None}
     if isinstance(default, list | dict):
         return dataclasses.field(default_factory=lambda: _copy(default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -57,10 +62,12 @@ def _copy(value: Any) -> Any:
 
 
 def _allowed(meta: Mapping[str, Any], type_name: str) -> str:
-    article = "an" if type_name[:1] in "aeiou" else "a"
     if meta.get("choices"):
         return "one of " + ", ".join(repr(c) for c in meta["choices"])
     low, high = meta.get("low"), meta.get("high")
+    if meta.get("no_limit") is not None:
+        type_name = f"{type_name} (or {meta['no_limit']} for no limit)"
+    article = "an" if type_name[:1] in "aeiou" else "a"
     if low is not None and high is not None:
         return f"{article} {type_name} in [{low}, {high}]"
     if low is not None:
@@ -76,10 +83,9 @@ def _check_number(key: str, value: Any, meta: Mapping[str, Any], kind: type) -> 
         raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
     if kind is int and not float(value).is_integer():
         raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
-    unbounded = ((value == math.inf and meta.get("high") is None)
-                 or (value == -math.inf and meta.get("low") is None))
-    if not math.isfinite(value) and not unbounded:
-        raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
+    if not math.isfinite(value) and value != meta.get("no_limit"):
+        raise ConfigError(f"{key} = {value!r}: expected a finite number, "
+                          f"{_allowed(meta, name)}")
     low, high = meta.get("low"), meta.get("high")
     if (low is not None and value < low) or (high is not None and value > high):
         raise ConfigError(f"{key} = {value!r}: expected {_allowed(meta, name)}")
@@ -122,6 +128,12 @@ def check_value(key: str, value: Any, annotation: Any, meta: Mapping[str, Any]) 
     return value
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """Resolved field annotations of a configuration class (resolving them is slow)."""
+    return typing.get_type_hints(cls)
+
+
 def _item_key(key: str, index: int, item: Any) -> str:
     """``platforms.rival`` for named items, ``events[2]`` otherwise."""
     if isinstance(item, Mapping) and isinstance(item.get("name"), str):
@@ -142,7 +154,7 @@ def build[T](cls: type[T], data: Mapping[str, Any] | T, prefix: str = "") -> T:
         data = dataclasses.asdict(data)
     if not isinstance(data, Mapping):
         raise ConfigError(f"{prefix or cls.__name__} = {data!r}: expected a table")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:

@@ -23,8 +23,9 @@ class FeeTier:
     category: str = param("", unit="-", doc="Category the tier applies to.")
     max_price: float = param(float("inf"), unit="USD", low=0.0,
                              doc="The tier covers prices up to and including this value.")
-    rate: float = param(0.15, unit="share of price", low=0.0, high=1.0,
-                        doc="Referral fee for items in this tier.")
+    rate: float = param(0.15, unit="share of price", low=0.0, high=0.9,
+                        doc="Referral fee for items in this tier (below 1: a fee of 100% "
+                            "makes sellers' prices infinite).")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class FeeResponse:
 
     category: str = param("", unit="-", doc="Category watched.")
     max_price: float = param(15.0, unit="USD", low=0.0, doc="Top of the price band watched.")
-    rate: float = param(0.05, unit="share of price", low=0.0, high=1.0,
+    rate: float = param(0.05, unit="share of price", low=0.0, high=0.9,
                         doc="Referral fee for the band once the platform responds.")
     rival_share: float = param(0.3, unit="share of the band's GMV", low=0.0, high=1.0,
                                doc="Rivals' share of the band (last month) that triggers it.",
@@ -48,9 +49,10 @@ class ConsumerConfig:
     n_consumers: int = param(20_000, unit="consumers", low=1, doc="Number of consumers.")
     shopping_rate: float = param(0.05, unit="trips per consumer-day", low=0.0, high=1.0,
                                  doc="Chance that a consumer goes shopping on a given day.")
-    price_sensitivity: float = param(4.0, unit="utility per reference price", low=0.0,
+    price_sensitivity: float = param(4.0, unit="utility per reference price", low=0.1,
                                      doc="Mean weight on price relative to the category's "
-                                         "reference price (logit coefficient).")
+                                         "reference price (logit coefficient; above 0, as "
+                                         "sellers' optimal markup is 1 / sensitivity).")
     price_sensitivity_spread: float = param(0.3, unit="log-sd", low=0.0, high=2.0,
                                             doc="Heterogeneity of price sensitivity.")
     delivery_sensitivity: float = param(0.15, unit="utility per day", low=0.0,
@@ -237,8 +239,9 @@ class PlatformConfig:
     business_model: str = param("marketplace", unit="-", choices=BUSINESS_MODELS,
                                 doc="Who sets prices and holds stock.")
     launch_day: int = param(0, unit="day", low=0, doc="Day the platform opens.")
-    referral_fee: float = param(0.15, unit="share of price", low=0.0, high=1.0,
-                                doc="Default referral fee on each sale.",
+    referral_fee: float = param(0.15, unit="share of price", low=0.0, high=0.9,
+                                doc="Default referral fee on each sale (below 1: a fee of "
+                                    "100% makes sellers' prices infinite).",
                                 source="SPEC: incumbent referral ≈15%")
     fee_tiers: list[FeeTier] = param([], unit="-",
                                      doc="Category and price-tier overrides of the referral fee.")

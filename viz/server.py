@@ -4,6 +4,11 @@
 front-end asset cache (fetching from npm what is missing), starts ``solara run viz.app`` in
 production mode, waits until the page answers and prints ``Flywheel dashboard: http://...``.
 ``DashboardServer`` does the same for tests, on a free port, as a context manager.
+
+Solara's app is served behind :class:`HostGuard`: a request whose ``Host`` header, or whose
+``Origin`` (a WebSocket from a web page), names another site is refused, so a page the user
+visits cannot drive the dashboard through their browser (DNS rebinding, cross-site WebSocket).
+Allowed are 127.0.0.1, localhost, ::1 and what ``--host`` names.
 """
 
 from __future__ import annotations
@@ -18,19 +23,107 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 from viz.assets import REPO_ROOT, cache_dir_from_env, ensure_assets, missing_assets
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP = "viz.app"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+ALLOWED_ENV = "FLYWHEEL_VIZ_ALLOWED_HOSTS"
+SOLARA_ASGI_APP = "solara.server.starlette:app"
 
 
-def solara_env(assets_dir: Path, base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for the Solara process: offline asset cache, telemetry and banner off."""
+def allowed_hosts(host: str) -> set[str]:
+    """Host names the dashboard answers to: loopback, what ``--host`` names, and for a
+    wildcard bind (0.0.0.0) this machine's own names and addresses."""
+    names = set(LOOPBACK_NAMES)
+    if host in WILDCARD_HOSTS:
+        own = socket.gethostname()
+        names |= {own, socket.getfqdn()}
+        try:
+            names |= set(socket.gethostbyname_ex(own)[2])
+        except OSError:
+            pass
+    else:
+        names.add(host)
+    return {n.lower() for n in names if n}
+
+
+def _host_name(value: str) -> str:
+    """``name`` of a ``name[:port]`` or ``[v6]:port`` header value, lower-cased."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def refusal(host: str | None, origin: str | None, allowed: set[str]) -> str | None:
+    """Why a request must be refused (None when it may pass)."""
+    if host is None or _host_name(host) not in allowed:
+        return f"Host {host!r} is not allowed"
+    if origin is not None and origin != "null":
+        parsed = urlsplit(origin)
+        if parsed.scheme not in ("http", "https") or (parsed.hostname or "") not in allowed:
+            return f"Origin {origin!r} is not allowed"
+    elif origin == "null":
+        return "Origin 'null' is not allowed"
+    return None
+
+
+class HostGuard:
+    """ASGI wrapper refusing foreign ``Host`` headers and ``Origin``s (HTTP 403)."""
+
+    def __init__(self, app: Any, allowed: set[str]) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                       for k, v in scope.get("headers", [])}
+            problem = refusal(headers.get("host"), headers.get("origin"), self.allowed)
+            if problem is not None:
+                if scope["type"] == "websocket":
+                    await receive()  # websocket.connect; closing before accept answers 403
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                await send({"type": "http.response.start", "status": 403,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": problem.encode()})
+                return
+        await self.app(scope, receive, send)
+
+
+def run_guarded_solara(solara_args: list[str]) -> None:
+    """``solara <args>`` with its ASGI app wrapped in :class:`HostGuard` (allowed names from
+    the environment, as :func:`solara_env` sets them)."""
+    import uvicorn.config
+    from solara.__main__ import main as solara_main
+
+    allowed = set(filter(None, os.environ.get(ALLOWED_ENV, "").split(","))) or \
+        set(LOOPBACK_NAMES)
+    load = uvicorn.config.import_from_string
+
+    def guarded(ref: Any) -> Any:  # uvicorn loads Solara's app by this name
+        app = load(ref)
+        return HostGuard(app, allowed) if ref == SOLARA_ASGI_APP else app
+
+    uvicorn.config.import_from_string = guarded
+    sys.argv = ["solara", *solara_args]
+    solara_main()
+
+
+def solara_env(assets_dir: Path, base: dict[str, str] | None = None,
+               host: str = DEFAULT_HOST) -> dict[str, str]:
+    """Environment for the Solara process: offline asset cache, telemetry and banner off,
+    the host names it answers to."""
     env = dict(os.environ if base is None else base)
     env.update({
+        ALLOWED_ENV: ",".join(sorted(allowed_hosts(host))),
         "SOLARA_ASSETS_PROXY_CACHE_DIR": str(assets_dir),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_THEME_SHOW_BANNER": "False",
@@ -41,9 +134,10 @@ def solara_env(assets_dir: Path, base: dict[str, str] | None = None) -> dict[str
 
 
 def solara_command(host: str, port: int, app: str = APP) -> list[str]:
-    """The ``solara run`` command line (production mode, no browser, no version check)."""
-    return [sys.executable, "-m", "solara", "run", app, "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version"]
+    """The ``solara run`` command line (production mode, no browser, no version check),
+    started through :func:`run_guarded_solara`."""
+    return [sys.executable, "-m", "viz.server", "--solara", "run", app, "--host", host,
+            "--port", str(port), "--production", "--no-open", "--no-check-version"]
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
@@ -87,7 +181,7 @@ class DashboardServer:
                                "run `make browser-deps` (or python -m viz.assets)")
         self.process = subprocess.Popen(
             solara_command(self.host, self.port, self.app), cwd=REPO_ROOT,
-            env=solara_env(self.assets_dir), stdin=subprocess.DEVNULL,
+            env=solara_env(self.assets_dir, host=self.host), stdin=subprocess.DEVNULL,
             stdout=self.log, stderr=subprocess.STDOUT if self.log else None,
             text=True, start_new_session=True)
         self.wait_ready(timeout)
@@ -132,6 +226,10 @@ class DashboardServer:
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the dashboard until Ctrl-C."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--solara"]:  # the server process itself (see solara_command)
+        run_guarded_solara(argv[1:])
+        return 0
     parser = argparse.ArgumentParser(prog="flywheel viz", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help=f"address to listen on (default {DEFAULT_HOST})")
@@ -150,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     server = DashboardServer(args.host, port, assets_dir)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: --host {args.host} serves the dashboard beyond this machine: anyone "
+              "who can reach it can run and change models; use it only on a trusted network",
+              file=sys.stderr, flush=True)
 
     def _terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # so `finally` stops Solara's process group too

@@ -55,9 +55,9 @@ where = {{ platform = "A" }}
 """
 
 
-def run(plan, out: Path, fresh: bool = False):
+def run(plan, out: Path, aside: bool = False):
     with make_backend(1, None) as backend:
-        return run_plan(plan, out, backend, fresh=fresh, progress=False)
+        return run_plan(plan, out, backend, aside=aside, progress=False)
 
 
 def test_a_single_replication_uses_the_seed_as_rng(tmp_path: Path) -> None:
@@ -98,8 +98,8 @@ def test_an_edited_scenario_file_never_reuses_old_runs(tmp_path: Path) -> None:
     scenario.write_text(SCENARIO.format(fee=0.3))
     with pytest.raises(StoreError, match="scenario file has changed"):
         run(plan_sweep(load_sweep(spec)), out)
-    again = run(plan_sweep(load_sweep(spec)), out, fresh=True)
-    assert again.done == 2 and again.skipped == 0
+    again = run(plan_sweep(load_sweep(spec)), out, aside=True)  # old results moved aside
+    assert again.done == 2 and again.skipped == 0 and again.moved is not None
     fees = {r["params"]["platforms.B.referral_fee"] for r in latest_records(out).values()}
     assert fees == {0.05, 0.2}
     config = tomllib.loads((out / "runs" / "p000000-r000" / "config.toml").read_text())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from experiments.commands import CommandError, cmd_sweep
-from experiments.plan import plan_sweep
+from experiments.plan import PlanError, plan_sweep
 from experiments.sweep_spec import SweepSpecError, load_sweep
 from tests.experiments.helpers import run_cli, toy_market_sweep, write
 
@@ -134,3 +134,13 @@ def test_valid_spec_parses_nested_and_quoted_keys(tmp_path: Path) -> None:
     plan = plan_sweep(spec)
     assert len(plan.points) == 6
     assert {p["platforms.marketplace.referral_fee"] for p in plan.points} == {0.05, 0.125, 0.2}
+
+
+def test_every_design_point_is_type_checked_not_a_sample(tmp_path: Path) -> None:
+    """A wrong value first met at point 300 of 600 is refused before any run."""
+    weights = ", ".join(f"{0.01 * i:.2f}" for i in range(300))
+    text = real(params='"consumers.habit_weight" = { values = [1.0, "high"] }\n'
+                       f'"consumers.selection_weight" = {{ values = [{weights}] }}')
+    spec = load_sweep(write(tmp_path / "s.toml", text))
+    with pytest.raises(PlanError, match=r"design point 300 .*consumers.habit_weight = 'high'"):
+        plan_sweep(spec)

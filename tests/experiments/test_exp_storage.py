@@ -81,10 +81,13 @@ def test_different_sweep_in_same_directory_is_refused(tmp_path: Path) -> None:
     with RunStore(tmp_path) as store:
         store.prepare(toy_plan(3).to_json())
     other = plan_replicates("experiments.toy:market", "toy", {"noise": 0.2}, 3, 5, 12)
-    with RunStore(tmp_path) as store, pytest.raises(StoreError, match="different sweep"):
-        store.prepare(other.to_json())
+    for fresh in (False, True):  # a fresh start never discards another plan's results
+        with RunStore(tmp_path) as store, pytest.raises(StoreError, match="different run or"):
+            store.prepare(other.to_json(), fresh=fresh)
     with RunStore(tmp_path) as store:
-        store.prepare(other.to_json(), fresh=True)  # --fresh discards the old results
+        moved = store.prepare(other.to_json(), aside=True)  # --set-aside keeps them elsewhere
+    assert moved is not None and (moved / "plan.json").exists()
+    assert json.loads((tmp_path / "plan.json").read_text())["fingerprint"] == other.fingerprint
 
 
 def test_second_writer_is_locked_out(tmp_path: Path) -> None:

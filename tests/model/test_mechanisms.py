@@ -58,7 +58,8 @@ class TestPricing:
         assert moved.tolist() == [12.5, 15.0]
 
     def test_bids_grow_with_margin(self):
-        bids = pricing.ad_bids(np.array([1.0, 4.0]), np.zeros(2), np.zeros(2), 0.5)
+        bids = pricing.ad_bids(np.array([1.0, 4.0]), np.zeros(2), np.zeros(2), 0.5,
+                               np.zeros(2), 0.5)
         assert bids[1] == pytest.approx(4 * bids[0]) and bids[0] > 0
 
 

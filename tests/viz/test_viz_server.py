@@ -16,18 +16,29 @@ import pytest
 
 from viz import assets
 from viz.assets import NpmAsset, ensure_assets, is_present, missing_assets, required_assets
-from viz.server import DashboardServer, free_port, port_in_use, solara_command, solara_env
+from viz.server import (
+    ALLOWED_ENV,
+    DashboardServer,
+    HostGuard,
+    allowed_hosts,
+    free_port,
+    port_in_use,
+    refusal,
+    solara_command,
+    solara_env,
+)
 
 
 def test_solara_runs_offline_on_loopback_in_production_mode(tmp_path):
     cmd = solara_command("127.0.0.1", 8123)
-    assert cmd[:4] == [sys.executable, "-m", "solara", "run"] and "viz.app" in cmd
+    assert cmd[:5] == [sys.executable, "-m", "viz.server", "--solara", "run"] and "viz.app" in cmd
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and cmd[cmd.index("--port") + 1] == "8123"
     assert {"--production", "--no-open", "--no-check-version"} <= set(cmd)
     env = solara_env(tmp_path, base={"PATH": "/bin"})
     assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(tmp_path)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["PATH"] == "/bin"
+    assert set(env[ALLOWED_ENV].split(",")) == {"127.0.0.1", "localhost", "::1"}
 
 
 def test_free_port_is_free():
@@ -143,3 +154,84 @@ def test_tarball_layout_is_what_the_proxy_reads(tmp_path, monkeypatch):
     assets.fetch_asset(NpmAsset("@widgetti/solara-vuetify-app", "10.1.1"), cache)
     found = get_path(cache, "@widgetti/solara-vuetify-app@10.1.1/dist/main.js")
     assert found.read_text() == "/* @widgetti/solara-vuetify-app@10.1.1 */"
+
+
+LOCAL = allowed_hosts("127.0.0.1")
+
+
+@pytest.mark.parametrize(("host", "origin", "ok"), [
+    ("127.0.0.1:8765", None, True),
+    ("localhost:8765", "http://localhost:8765", True),
+    ("[::1]:8765", "http://[::1]:8765", True),
+    ("evil.example", None, False),                        # DNS rebinding
+    ("127.0.0.1:8765", "http://evil.example", False),     # a foreign page's WebSocket
+    ("127.0.0.1:8765", "null", False),
+    ("127.0.0.1:8765", "file:///tmp/x.html", False),
+    (None, None, False),
+])
+def test_only_local_hosts_and_origins_pass(host, origin, ok):
+    assert (refusal(host, origin, LOCAL) is None) is ok
+
+
+def test_host_names_what_host_binds():
+    assert "192.168.1.5" in allowed_hosts("192.168.1.5")
+    assert "evil.example" not in allowed_hosts("192.168.1.5")
+    assert {"127.0.0.1", "localhost"} <= allowed_hosts("0.0.0.0")
+
+
+def asgi(guard, scope_type, headers):
+    """Call the guard once; return what it sent and whether the app was reached.
+
+    Nothing here waits on I/O, so the coroutine runs to its end in one step (no event loop:
+    the browser tests may have one running in this thread)."""
+    reached, sent = [], []
+
+    async def app(scope, receive, send):
+        reached.append(scope["type"])
+
+    async def receive():
+        return {"type": "websocket.connect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": scope_type, "headers": [(k.encode(), v.encode()) for k, v in headers]}
+    call = HostGuard(app, LOCAL)(scope, receive, send) if guard else app(scope, receive, send)
+    with pytest.raises(StopIteration):
+        call.send(None)
+    return sent, bool(reached)
+
+
+def test_guard_refuses_foreign_websocket_origin_and_host():
+    sent, reached = asgi(True, "websocket", [("host", "127.0.0.1:8765"),
+                                             ("origin", "http://evil.example")])
+    assert not reached and sent == [{"type": "websocket.close", "code": 1008}]
+    sent, reached = asgi(True, "http", [("host", "evil.example:8765")])
+    assert not reached and sent[0]["status"] == 403
+    sent, reached = asgi(True, "websocket", [("host", "127.0.0.1:8765"),
+                                             ("origin", "http://127.0.0.1:8765")])
+    assert reached and not sent
+
+
+def raw_request(port, headers):
+    """Status code of a raw HTTP/1.1 request to the local server."""
+    lines = [f"{k}: {v}" for k, v in headers.items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(["GET /jupyter/api/kernels/k/channels?session_id=s HTTP/1.1",
+                                    *lines, "", ""])).encode())
+        return int(sock.recv(200).split()[1])
+
+
+@pytest.mark.timeout(180)
+def test_served_dashboard_refuses_a_foreign_origin():
+    if missing_assets(assets.cache_dir_from_env()):
+        pytest.skip("front-end assets missing: run `make browser-deps`")
+    with DashboardServer() as server:
+        host = f"127.0.0.1:{server.port}"
+        upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                   "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+        assert raw_request(server.port, {"Host": host, **upgrade,
+                                         "Origin": "http://evil.example"}) == 403
+        assert raw_request(server.port, {"Host": "evil.example", **upgrade}) == 403
+        assert raw_request(server.port, {"Host": host, **upgrade,
+                                         "Origin": f"http://{host}"}) != 403
