@@ -8,6 +8,7 @@ Examples::
     flywheel sweep experiments/sweeps/fees_sobol.toml --workers 2
     flywheel sweep SPEC.toml --scheduler tcp://HOST:8786       # same sweep on a Dask cluster
     flywheel analyze results/sweeps/fees_sobol
+    flywheel theory --workers 2                                  # theory predictions, 95% CIs
 """
 
 from __future__ import annotations
@@ -94,6 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("directory", help="a results folder (of flywheel run or sweep)")
     rep.add_argument("run_id", help="the run's id, e.g. p000000-r000 (see manifest.jsonl)")
 
+    th = sub.add_parser("theory", help="run the theory experiments (experiments/theory/*.toml) "
+                                       "and judge each prediction with a 95%% CI")
+    th.add_argument("names", nargs="*", metavar="NAME",
+                    help="experiments to run (file stems, e.g. t2_tipping; default: all)")
+    th.add_argument("--out", help="output folder (default results/theory)")
+    th.add_argument("--reps", type=int, help="replications per arm (default: each file's)")
+    th.add_argument("--steps", type=int, help="days per run (default: each file's)")
+    th.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
+                    help="override for every arm, e.g. consumers.n_consumers=1000 (smaller runs)")
+    th.add_argument("--fresh", action="store_true",
+                    help="discard earlier runs in --out instead of resuming")
+    _executor_args(th)
+
     if importlib.util.find_spec("viz.server") is not None:
         sub.add_parser("viz", help="open the interactive browser visualisation", add_help=False)
     return parser
@@ -164,6 +178,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from experiments.reproduce import cmd_reproduce
 
         return cmd_reproduce(args.directory, args.run_id)
+    if args.command == "theory":
+        return commands.cmd_theory(args.names, out=args.out, workers=args.workers,
+                                   scheduler=args.scheduler, reps=args.reps, steps=args.steps,
+                                   sets=args.sets, fresh=args.fresh, progress=args.progress)
     return 2
 
 

@@ -1,4 +1,4 @@
-"""The work behind ``flywheel run``, ``flywheel sweep`` and ``flywheel analyze``.
+"""The work behind ``flywheel run``, ``sweep``, ``analyze`` and ``theory``.
 
 Every command goes through the same pipeline: a plan of run tasks, an executor (in-process, process
 pool or Dask), one Parquet file per run and table plus a manifest, then a report or an analysis.
@@ -314,4 +314,26 @@ def cmd_analyze(directory: str, out: str | None = None) -> int:
             for name, row in table[~table["converged"]].iterrows():
                 print(f"warning: {metric}, {name}: not converged: {row['note']}")
     print(f"\nanalysis written to {Path(out) if out else Path(directory) / 'analysis'}")
+    return 0
+
+
+def cmd_theory(names: list[str] | None = None, *, out: str | None = None, workers: int = 1,
+               scheduler: str | None = None, reps: int | None = None, steps: int | None = None,
+               sets: list[str] | None = None, fresh: bool = False,
+               progress: bool | None = None) -> int:
+    """Run the theory experiments (all, or those named), print the table, write the report."""
+    from experiments.theory_report import print_results, run_theory
+    from experiments.theory_spec import TheorySpecError, load_theory, theory_names
+
+    for flag, value in (("--reps", reps), ("--steps", steps)):
+        if value is not None and value < (2 if flag == "--reps" else 1):
+            raise CommandError(f"{flag} {value}: must be >= {2 if flag == '--reps' else 1}")
+    try:
+        specs = [load_theory(n) for n in (names or theory_names())]
+        out_dir = Path(out or "results/theory")
+        results = run_theory(specs, out_dir, workers=workers, scheduler=scheduler, reps=reps,
+                             steps=steps, sets=parse_sets(sets), fresh=fresh, progress=progress)
+    except (TheorySpecError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    print_results(results, out_dir / "report")
     return 0

@@ -29,6 +29,7 @@ BUILTIN_MODELS: dict[str, tuple[str, str]] = {
     "experiments.toy:market": ("experiments.toy", "market"),
     "experiments.toy:ishigami": ("experiments.toy", "ishigami"),
     "experiments.toy:linear": ("experiments.toy", "linear"),
+    "experiments.theory:simulate": ("experiments.theory", "simulate"),  # theory base scenarios
 }
 _REGISTERED: dict[str, ModelFn] = {}
 

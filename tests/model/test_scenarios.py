@@ -87,7 +87,9 @@ def test_new_rivals_entrant_users_multiply_while_the_incumbent_dips():
     # the managed platform sells far cheaper, and pays for it with coupons and its parent's money
     assert window(model, "managed", "price_index", 300, 457) < \
         0.8 * window(model, "incumbent", "price_index", 300, 457)
-    assert model.platform_by_name["managed"].cash < 0
+    # (it loses money every month; its starting cash lasts until about day 500, then its
+    # parent's funding carries it)
+    assert window(model, "managed", "cash", 450, 457) < window(model, "managed", "cash", 63, 70)
 
 
 def test_fee_creep_raises_the_share_of_sales_sellers_pay():

@@ -1,0 +1,244 @@
+"""Theory experiments: file validation, statistics, metrics, and ``flywheel theory`` end to end."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.theory import plan_theory
+from experiments.theory_metrics import compute
+from experiments.theory_spec import TheorySpecError, load_theory, parse_theory, theory_names
+from experiments.theory_stats import newcombe, paired_mean, wilson
+from tests.experiments.helpers import run_cli
+
+VALID: dict[str, Any] = {
+    "title": "T0 example", "reference": "Someone 2000", "prediction": "A beats B.",
+    "scenario": "duopoly", "steps": 60, "replications": 4,
+    "arms": {"a": {"set": {"consumers.selection_weight": 2.0}}, "b": {}},
+    "checks": [{"label": "a above b", "metric": {"kind": "leader_share", "window": 30},
+                "statistic": "paired_mean", "treatment": "a", "control": "b",
+                "holds": "above"}],
+}
+
+
+def _with(path: str, value: Any) -> dict[str, Any]:
+    """VALID with one entry (``checks.0.metric.kind`` style path) replaced or removed."""
+    data = copy.deepcopy(VALID)
+    *parents, last = path.split(".")
+    node: Any = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if value is None:
+        del node[last]
+    else:
+        node[last] = value
+    return data
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    ("reference", None, "reference: missing"),
+    ("colour", "red", "colour = 'red': unknown key"),
+    ("scenario", "nowhere", "scenario = 'nowhere': no such theory base scenario"),
+    ("replications", 1, "replications = 1: must be >= 2"),
+    ("steps", "long", "steps = 'long': must be a int"),
+    ("arms.a.sett", {}, "arms.a.sett = {}: unknown key"),
+    ("checks.0.statistic", "median", "checks[0].statistic = 'median': allowed are"),
+    ("checks.0.holds", "up", "checks[0].holds = 'up': allowed are above, below"),
+    ("checks.0.treatment", "c", "arm 'c': no such arm; allowed arms are a, b"),
+    ("checks.0.metric", {"kind": "gini"}, "checks[0].metric.kind = 'gini': allowed kinds"),
+    ("checks.0.metric", {"kind": "gmv_share"}, "checks[0].metric.platform: missing"),
+    ("checks.0.metric", {"kind": "hhi", "window": 0}, "checks[0].metric.window = 0: must be"),
+    ("checks.0.metric", {"kind": "hhi", "days": 3}, "days = 3: not an argument of metric"),
+    ("checks.0.statistic", "frequency_difference",
+     "statistic 'frequency_difference' needs a 0/1 metric"),
+])
+def test_loader_refuses_bad_files_naming_the_key(path: str, value: Any, message: str) -> None:
+    with pytest.raises(TheorySpecError, match=None) as info:
+        parse_theory(_with(path, value), "t0")
+    assert message in str(info.value)
+
+
+def test_loader_refuses_invalid_toml_and_unknown_names(tmp_path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = \n")
+    with pytest.raises(TheorySpecError, match="bad.toml: not valid TOML"):
+        load_theory(str(bad))
+    with pytest.raises(TheorySpecError, match="no such file; allowed: t1_price_structure"):
+        load_theory("t99_nothing")
+
+
+def test_shipped_files_load_and_every_arm_is_accepted_by_the_model() -> None:
+    names = theory_names()
+    assert {"t1_price_structure", "t2_tipping", "t3_bottleneck", "t4_entry", "t6_fee_hike",
+            "t7_critical_mass", "t9_flywheel_ablation"} <= set(names)
+    for name in names:
+        spec = load_theory(name)
+        if spec.skip:
+            assert "issue 9" in spec.skip
+            continue
+        plan = plan_theory(spec)
+        assert len(plan.tasks) == len(spec.arms) * spec.replications
+        seeds = {arm.name: [t.seed for t in plan.tasks if t.point == i]
+                 for i, arm in enumerate(spec.arms)}
+        assert len({tuple(s) for s in seeds.values()}) == 1  # common seeds in every arm
+
+
+def test_plan_refuses_sets_that_change_a_treatment_and_too_short_runs() -> None:
+    spec = load_theory("t2_tipping")
+    with pytest.raises(TheorySpecError, match="--set consumers.multi_homing: t2_tipping arm"):
+        plan_theory(spec, sets={"consumers.multi_homing": True})
+    with pytest.raises(TheorySpecError, match="reads day 30 of arm 'single_strong'; run at least"):
+        plan_theory(spec, steps=20)
+    with pytest.raises(TheorySpecError, match="arm 'single_strong'.*refused"):
+        plan_theory(spec, sets={"consumers.no_such_knob": 1})
+
+
+def test_paired_t_interval_matches_students_sleep_data() -> None:
+    # Cushny-Peebles via Student (1908): paired differences, mean 1.58, 95% CI 0.700-2.460
+    diff = np.array([1.2, 2.4, 1.3, 1.3, 0.0, 1.0, 1.8, 0.8, 4.6, 1.4])
+    est = paired_mean(diff)
+    assert est.value == pytest.approx(1.58)
+    assert (est.low, est.high) == pytest.approx((0.7001142, 2.4598858), abs=1e-6)
+    assert est.holds("above") and not est.holds("below")
+
+
+def test_wilson_and_newcombe_match_newcombe_1998() -> None:
+    # Newcombe (1998a), Table I: 81/263 -> 0.2553-0.3662; 0/10 -> 0-0.2775
+    assert (wilson(81, 263).low, wilson(81, 263).high) == pytest.approx((0.2553, 0.3662),
+                                                                          abs=1e-4)
+    assert wilson(0, 10).high == pytest.approx(0.2775, abs=1e-4)
+    # Newcombe (1998b), method 10: 56/70 - 48/80 -> 0.0524-0.3339; 9/10 - 3/10 -> 0.1705-0.8090
+    est = newcombe(56, 70, 48, 80)
+    assert est.value == pytest.approx(0.2)
+    assert (est.low, est.high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+    assert (newcombe(9, 10, 3, 10).low, newcombe(9, 10, 3, 10).high) == pytest.approx(
+        (0.1705, 0.8090), abs=1e-4)
+    with pytest.raises(ValueError, match="successes = 5, n = 4"):
+        wilson(5, 4)
+
+
+def _run_tables() -> dict[str, pd.DataFrame]:
+    """Two platforms over 40 days: a's GMV 3 then 8 a day, b's 1 a day; a few seller moves."""
+    steps = np.arange(1, 41)
+    platforms = pd.DataFrame({
+        "step": np.repeat(steps, 2), "platform": ["a", "b"] * 40,
+        "gmv": np.ravel([(3.0 if s <= 10 else 8.0, 1.0) for s in steps]),
+        "sellers": np.ravel([(20.0, 10.0 + s) for s in steps]),
+        "price_index": np.ravel([(1.5, 1.2) for _ in steps]),
+        "active_consumers": np.ravel([(100.0, 10.0 * s) for s in steps]),
+    })
+    migration = pd.DataFrame({
+        "step": [5, 12, 12, 20], "from_platform": ["a", "a", "a", "b"],
+        "to_platform": ["b", "b", "(none)", "a"], "move": ["add", "add", "close", "add"],
+        "sellers": [4, 3, 2, 7],
+    })
+    return {"platforms": platforms, "migration": migration}
+
+
+@pytest.mark.parametrize(("metric", "expected"), [
+    ({"kind": "leader_share", "window": 30}, 8 / 9),
+    ({"kind": "leader_share", "window": 40}, 270 / 310),
+    ({"kind": "tipped", "window": 30, "threshold": 0.75}, 1.0),
+    ({"kind": "tipped", "window": 30, "threshold": 0.9}, 0.0),
+    ({"kind": "gmv_share", "platform": "b", "window": 30}, 1 / 9),
+    ({"kind": "coexist", "window": 30, "floor": 0.1}, 1.0),
+    ({"kind": "coexist", "window": 30, "floor": 0.2}, 0.0),
+    ({"kind": "hhi", "window": 30}, (800 / 9) ** 2 + (100 / 9) ** 2),
+    ({"kind": "sellers", "platform": "b", "window": 10}, 10 + 35.5),
+    ({"kind": "price_gap", "platform": "a", "rival": "b", "window": 5}, 0.3),
+    ({"kind": "moves", "move": "add", "start": 1, "end": 40, "from_platform": "a"}, 7.0),
+    ({"kind": "add_minus_close", "platform": "a", "rival": "b", "start": 10, "end": 30}, 1.0),
+    ({"kind": "growth", "platform": "b", "start": 10, "days": 30}, np.log(4.0)),
+    ({"kind": "growth", "platform": "a", "start": 10, "days": 30}, 0.0),
+])
+def test_metrics_from_a_runs_tables(metric: dict[str, Any], expected: float) -> None:
+    assert compute(metric, _run_tables()) == pytest.approx(expected)
+
+
+def test_flywheel_theory_end_to_end_writes_table_and_plot(tmp_path) -> None:
+    out = tmp_path / "theory"
+    args = ["theory", "t2_tipping", "t1_price_structure", "--reps", "2", "--steps", "31",
+            "--set", "consumers.n_consumers=300", "--set", "sellers.n_sellers=30",
+            "--out", str(out)]
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    assert "T2/T5 tipping: leader share: single- vs multi-homing" in first.stdout
+    assert "skipped: needs platforms that choose their prices" in first.stdout
+    table = pd.read_csv(out / "report" / "theory.csv")
+    assert list(table["experiment"]) == ["t2_tipping"] * 3 + ["t1_price_structure"]
+    tipping = table[table["experiment"] == "t2_tipping"]
+    assert (tipping["n"] == 2).all()
+    assert (tipping["ci_low"] <= tipping["estimate"]).all()
+    assert (tipping["estimate"] <= tipping["ci_high"]).all()
+    assert set(tipping["holds"]) <= {"yes", "no"}
+    png = out / "report" / "t2_tipping.png"
+    assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"
+    values = pd.read_csv(out / "report" / "theory_values.csv")
+    assert len(values) == 3 * 2 * 2  # checks x arms per check x seeds
+    again = run_cli(*args)  # resumes: every run is found on disk
+    assert again.returncode == 0
+    assert "0 done, 6 already done" in again.stderr
+    bad = run_cli("theory", "t2_tipping", "--steps", "10", "--out", str(out / "x"))
+    assert bad.returncode == 2
+    assert "steps = 10" in bad.stderr and "run at least 30 steps" in bad.stderr
+
+
+# The robust predictions at reduced size (1,500 consumers, 100 sellers, shorter horizons, 10-12
+# common seeds). They assert what theory predicts: the direction, with the 95% CI excluding 0.
+REDUCED = {"consumers.n_consumers": 1500, "sellers.n_sellers": 100}
+
+
+def _judge(tmp_path, name: str, checks: list[int], reps: int, steps: int):
+    """Run only the arms that ``checks`` of experiment ``name`` read; their results."""
+    from dataclasses import replace
+
+    from experiments.theory_report import run_theory
+
+    spec = load_theory(name)
+    chosen = tuple(spec.checks[i] for i in checks)
+    arms = tuple(a for a in spec.arms if any(a.name in c.contrast for c in chosen))
+    spec = replace(spec, arms=arms, checks=chosen)
+    return run_theory([spec], tmp_path, workers=2, reps=reps, steps=steps, sets=REDUCED,
+                      progress=False)
+
+
+def _assert_holds(result) -> None:
+    e, c = result.estimate, result.check
+    assert e is not None, result.note
+    assert result.holds, (f"{c.label}: {e.value:.3g} [{e.low:.3g}, {e.high:.3g}] over {e.n} "
+                          f"seeds; theory: CI {c.holds} {c.than:g}")
+
+
+@pytest.mark.slow
+def test_single_homing_with_strong_effects_tips_multi_homing_stays_interior(tmp_path) -> None:
+    tips, leader = _judge(tmp_path, "t2_tipping", [0, 2], reps=12, steps=240)
+    _assert_holds(leader)
+    _assert_holds(tips)
+
+
+@pytest.mark.slow
+def test_competitive_bottleneck_fee_rise_loses_fewer_sellers_under_single_homing(
+        tmp_path) -> None:
+    (bottleneck,) = _judge(tmp_path, "t3_bottleneck", [0], reps=10, steps=210)
+    _assert_holds(bottleneck)
+
+
+@pytest.mark.slow
+def test_switching_off_any_flywheel_channel_lowers_concentration(tmp_path) -> None:
+    results = _judge(tmp_path, "t9_flywheel_ablation", [0, 1, 2], reps=10, steps=240)
+    assert [r.check.label for r in results] == ["selection off", "demand off",
+                                                "scale economies off"]
+    failures = [r for r in results if not r.holds]
+    assert not failures, "; ".join(
+        f"{r.check.label}: {r.estimate.value:.3g} [{r.estimate.low:.3g}, {r.estimate.high:.3g}]"
+        for r in failures)
+
+
+@pytest.mark.slow
+def test_sellers_add_the_rival_before_they_close_after_a_fee_hike(tmp_path) -> None:
+    (add_first,) = _judge(tmp_path, "t6_fee_hike", [0], reps=12, steps=150)
+    _assert_holds(add_first)
