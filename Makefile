@@ -35,19 +35,18 @@ run: $(RUNTIME)
 test: $(DEVTOOLS) browser-deps
 	$(BIN)/python -m pytest -q
 
-# The dashboard (viz/) on 127.0.0.1; prints its address.
-viz: $(RUNTIME) browser-deps
+# The dashboard (viz/) on 127.0.0.1; prints its address. Its front-end files come from the
+# solara-assets Python package (copied to .solara-assets/ on first start): no Node, no browser.
+viz: $(RUNTIME)
 	$(BIN)/python -m viz.server
 
-# Headless Chromium (Debian's) for the browser tests, npm to fetch the dashboard's front-end
-# files, and those files in .solara-assets/ (Solara would fetch them from a CDN at run time).
-# Installs only what is missing: quiet on a second run.
+# Headless Chromium (Debian's) for the browser tests only, and the dashboard's front-end files
+# in .solara-assets/ (from solara-assets). Installs only what is missing: quiet on a second run.
 APT_ENV := DEBIAN_FRONTEND=noninteractive
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser-deps: $(RUNTIME)
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "browser-deps: apt-get install$$missing"; \
 		$(SUDO) env $(APT_ENV) apt-get update -qq && \

@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default results/SCENARIO)")
     run.add_argument("--resume", action="store_true",
                      help="keep finished runs of this same command in --out (default: redo)")
+    run.add_argument("--rolling", type=int, default=7, metavar="DAYS",
+                     help="smooth the report's daily series over DAYS days (default 7; 0: raw)")
     run.add_argument("--model", default=DEFAULT_MODEL, help=argparse.SUPPRESS)
     _executor_args(run)
 
@@ -166,7 +168,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.cmd_run(
             args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
             seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
-            model=args.model, resume=args.resume, progress=args.progress, aside=args.aside)
+            model=args.model, resume=args.resume, progress=args.progress, aside=args.aside,
+            rolling=args.rolling)
     if args.command == "sweep":
         return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
                                   scheduler=args.scheduler, fresh=args.fresh,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import pandas as pd
 
@@ -24,6 +25,7 @@ from experiments.replicate import ci_table
 from experiments.runner import RUN_ID_COLUMNS, SweepOutcome, run_plan
 from experiments.storage import RunStore, StoreError, read_table
 from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, SweepSpecError, load_sweep
+from model.config import ConfigError, MarketConfig, load_scenario, scenario_path
 
 
 class CommandError(RuntimeError):
@@ -150,7 +152,7 @@ def _report_failures(outcome: SweepOutcome, out: Path) -> None:
 def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None = None,
             seed: int = 1, sets: list[str] | None = None, out: str | None = None,
             scheduler: str | None = None, model: str = DEFAULT_MODEL, resume: bool = False,
-            progress: bool | None = None, aside: bool = False) -> int:
+            progress: bool | None = None, aside: bool = False, rolling: int = 7) -> int:
     """Replicated runs of one scenario, a terminal summary and a report folder.
 
     The output folder stays locked until the report is written.
@@ -158,6 +160,8 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
     overrides = parse_sets(sets)
     _check_count("--reps", reps, MAX_REPLICATIONS)
     _check_count("--steps", steps, MAX_STEPS)
+    if rolling < 0:
+        raise CommandError(f"--rolling {rolling}: must be a number of days >= 0 (0: raw)")
     if not 0 <= seed < 2**63:
         raise CommandError(f"--seed {seed}: must be an integer in [0, 2**63)")
     check_executor(workers, scheduler)
@@ -172,7 +176,9 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
     with _open_store(out_dir) as store:
         outcome = _execute(plan, store, workers, scheduler, fresh=not resume,
                            retry_failed=True, progress=progress, aside=aside)
-        return _report_run(out_dir, outcome, reps, steps, model, overrides)
+        return _report_run(out_dir, outcome, reps, steps, model,
+                           report_context(model, scenario, overrides), rolling,
+                           overrides=overrides)
 
 
 @contextmanager
@@ -188,8 +194,23 @@ def _open_store(out: Path) -> Iterator[RunStore]:
         store.__exit__(None, None, None)
 
 
+def report_context(model: str, scenario: str, overrides: dict
+                   ) -> tuple[MarketConfig | None, Path | None]:
+    """The scenario's configuration and file, for the report's calendar and story (the
+    market model only; other models have no scenario file)."""
+    if model != DEFAULT_MODEL:
+        return None, None
+    try:
+        with catch_warnings():
+            simplefilter("ignore")  # overrides shadowed by events were reported before the runs
+            return load_scenario(scenario, overrides), scenario_path(scenario)
+    except ConfigError:
+        return None, None
+
+
 def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, model: str,
-                overrides: dict[str, Any]) -> int:
+                context: tuple[MarketConfig | None, Path | None] = (None, None),
+                rolling: int = 7, overrides: dict[str, Any] | None = None) -> int:
     from experiments.report import format_summary, write_report
 
     platforms = read_table(out_dir, "platforms")
@@ -197,13 +218,18 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
         print("no finished run has a 'platforms' table: nothing to report", file=sys.stderr)
         return 1
     migration = read_table(out_dir, "migration")
-    files = write_report(platforms, migration, out_dir / "report", model=model)
+    config, scenario_file = context
+    targets = targets_table(read_table(out_dir, "targets"))
+    files = write_report(platforms, migration, out_dir / "report", model=model,
+                         events=read_table(out_dir, "events"), config=config,
+                         targets=targets, rolling=rolling, scenario_file=scenario_file)
     record(out_dir, [*files.values(), out_dir / "report" / "targets.csv"])
     if reps == 1:  # the single run's tables as plain CSV too, as `flywheel run` always wrote
         for path in sorted((out_dir / "runs").glob("*/*.parquet")):
             frame = read_table(out_dir, path.stem)
             if len(frame.columns):
                 record(out_dir, [out_dir / f"{path.stem}.csv"])
+                overrides = overrides or {}
                 frame.drop(columns=[*RUN_ID_COLUMNS, *overrides,
                                     *(f"param:{key}" for key in overrides)],
                            errors="ignore").to_csv(
@@ -211,20 +237,26 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
     n_done = int(platforms["run_id"].nunique())
     summary = pd.read_csv(files["summary_csv"])
     print(format_summary(summary, n_done, steps))
-    print_targets(read_table(out_dir, "targets"), out_dir / "report" / "targets.csv")
+    print_targets(targets, out_dir / "report" / "targets.csv")
     print(f"\nresults: {out_dir}/runs/<run>/<table>.parquet, manifest {out_dir}/manifest.jsonl")
     print(f"report:  {out_dir / 'report'} ({', '.join(p.name for p in files.values())})")
     return 1 if outcome.failed else 0
 
 
-def print_targets(targets: pd.DataFrame, path: Path) -> None:
+def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
     """The scenario's reported figures against the runs: mean simulated value and the share
-    of replications inside the accepted range."""
+    of replications inside the accepted range, one row per target."""
     if targets.empty or "target" not in targets:
-        return
+        return pd.DataFrame()
     keys = ["target", "platform", "measure", "reported", "accepted_range"]
-    table = (targets.groupby(keys, sort=False)
-             .agg(simulated=("simulated", "mean"), matched=("match", "mean")).reset_index())
+    return (targets.groupby(keys, sort=False)
+            .agg(simulated=("simulated", "mean"), matched=("match", "mean")).reset_index())
+
+
+def print_targets(table: pd.DataFrame, path: Path) -> None:
+    """Print and save the targets table (see ``targets_table``)."""
+    if table.empty:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False)
     print("\nHow close the run comes to the sources' figures "

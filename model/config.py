@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -123,6 +124,9 @@ class MarketConfig:
             "judge a platform's selection by its listings at that size, so the same "
             "scenario tells the same story at any number of consumers (scale the sellers "
             "with it).")
+    start_date: str = param("", unit="date (YYYY-MM-DD)",
+                            doc="Calendar date of day 1, from the scenario's story; charts and "
+                                "reports date their time axes from it ('' = day numbers only).")
     cross_side_effects: bool = param(True, unit="-",
                                      doc="Master switch of the flywheel's channels: if false, "
                                          "selection_effect, demand_effect and scale_effect "
@@ -171,6 +175,12 @@ class MarketConfig:
 
     def validate(self, prefix: str = "") -> None:
         """Cross-field checks: names unique, events refer to existing platforms."""
+        if self.start_date:
+            try:
+                datetime.date.fromisoformat(self.start_date)
+            except ValueError:
+                raise ConfigError(f"start_date = {self.start_date!r}: expected a date as "
+                                  "YYYY-MM-DD, e.g. '2022-07-01', or '' for none") from None
         names = [p.name for p in self.platforms]
         if not names:
             raise ConfigError("platforms = []: at least one platform is required")
@@ -216,6 +226,16 @@ class MarketConfig:
                                   f"allowed categories are {', '.join(categories)}")
         coupon = {f.name: f for f in dataclasses.fields(PlatformConfig)}["coupon_rate"]
         check_scenario(self, coupon_ceiling=coupon.metadata["high"])
+
+    def date_of(self, day: int) -> datetime.date | None:
+        """Calendar date of model day ``day`` (day 1 = ``start_date``); None without a calendar.
+
+        >>> MarketConfig(start_date="2022-07-01").date_of(63)
+        datetime.date(2022, 9, 1)
+        """
+        if not self.start_date:
+            return None
+        return datetime.date.fromisoformat(self.start_date) + datetime.timedelta(days=day - 1)
 
     def platform(self, name: str) -> PlatformConfig:
         """The platform configuration called ``name``."""

@@ -1,15 +1,18 @@
-"""Fill Solara's front-end asset cache from the npm registry, so the dashboard works offline.
+"""Fill Solara's front-end asset cache from the ``solara-assets`` package: no Node, no network.
 
 Solara's page loads its JavaScript/CSS bundles (Vuetify app, RequireJS, Font Awesome, the grid
-layout, Vega for the charts) through its own ``/_solara/cdn/`` proxy, which downloads them from a
-public CDN on first use. Without internet access that proxy fails and the page stays blank. The
-npm registry *is* reachable, so this module ``npm pack``s the exact packages Solara asks for and
-unpacks each to ``<cache>/<name>@<version>/``: the layout the proxy reads before it tries the CDN.
+layout, Vega for the charts) through its own ``/_solara/cdn/`` proxy, which downloads them from
+a public CDN on first use; offline the page stays blank. The PyPI package ``solara-assets``
+(a pinned dependency) ships those bundles under ``<prefix>/share/solara/cdn/``; this module
+copies the exact packages the installed Solara asks for into ``<cache>/<name>@<version>/``, the
+layout the proxy reads before it tries the CDN. A request for a major range (``vega@5``) is
+served by the highest shipped version of that major (``vega@5.21.0``).
 
-The versions are read from the installed Solara (its templates and widget sources), so upgrading
-Solara upgrades the assets. Running it again is a no-op once every package is present.
+The versions are read from the installed Solara (its templates and widget sources), so a
+Solara upgrade that asks for a file ``solara-assets`` lacks is reported, not fetched. Running it
+again is a no-op once every package is present.
 
-Usage: ``python -m viz.assets [--dir DIR]`` (the Makefile's ``browser-deps`` target runs it).
+Usage: ``python -m viz.assets [--dir DIR] [--check]`` (``make viz`` and ``make test`` run it).
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tarfile
+import sysconfig
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +33,8 @@ _MARKER = ".flywheel-complete"
 
 
 @dataclass(frozen=True)
-class NpmAsset:
-    """One npm package as the Solara CDN proxy addresses it: ``name@version``.
+class FrontEndAsset:
+    """One front-end package as the Solara CDN proxy addresses it: ``name@version``.
 
     ``version`` may be an exact version (``10.1.1``) or a major range (``5``) exactly as it
     appears in Solara's URLs; the directory name must match the URL, not the resolved version.
@@ -43,7 +45,7 @@ class NpmAsset:
 
     @property
     def spec(self) -> str:
-        """The ``npm pack`` argument."""
+        """``name@version``, as in the proxy's URLs."""
         return f"{self.name}@{self.version}"
 
     @property
@@ -90,8 +92,8 @@ def _solara_dir() -> Path | None:
     return Path(solara.__file__).resolve().parent
 
 
-def required_assets() -> list[NpmAsset]:
-    """The npm packages the dashboard page loads, at the versions the installed Solara uses."""
+def required_assets() -> list[FrontEndAsset]:
+    """The front-end packages the page loads, at the versions the installed Solara uses."""
     found: dict[str, str] = {}
     root = _solara_dir()
     if root is not None:
@@ -110,7 +112,7 @@ def required_assets() -> list[NpmAsset]:
                 found["font-awesome"] = match.group(1)
         except Exception:  # noqa: BLE001 - settings import failing must not block the fallback
             pass
-    return [NpmAsset(name, found.get(name, version)) for name, version in _FALLBACK.items()]
+    return [FrontEndAsset(name, found.get(name, version)) for name, version in _FALLBACK.items()]
 
 
 def cache_dir_from_env() -> Path:
@@ -119,59 +121,70 @@ def cache_dir_from_env() -> Path:
     return Path(env) if env else DEFAULT_CACHE_DIR
 
 
-def is_present(cache_dir: Path, asset: NpmAsset) -> bool:
+def is_present(cache_dir: Path, asset: FrontEndAsset) -> bool:
     """True when the package was fully unpacked into the cache by a previous run."""
     return (cache_dir / asset.dirname / _MARKER).exists()
 
 
-def missing_assets(cache_dir: Path | None = None) -> list[NpmAsset]:
+def missing_assets(cache_dir: Path | None = None) -> list[FrontEndAsset]:
     """The required packages not yet in ``cache_dir``."""
     cache_dir = cache_dir or cache_dir_from_env()
     return [a for a in required_assets() if not is_present(cache_dir, a)]
 
 
-def _npm() -> str:
-    npm = shutil.which("npm")
-    if npm is None:
+def packaged_dir() -> Path:
+    """Where ``solara-assets`` installed the bundles: ``<data prefix>/share/solara/cdn``."""
+    for prefix in (sysconfig.get_path("data"), sys.prefix):
+        path = Path(prefix) / "share" / "solara" / "cdn"
+        if path.is_dir():
+            return path
+    return Path(sys.prefix) / "share" / "solara" / "cdn"
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.\-]", version))
+
+
+def packaged_source(asset: FrontEndAsset, packaged: Path) -> Path | None:
+    """The shipped directory serving ``asset``: the exact version, or for a major range
+    (``5``) the highest shipped version of that major; None when nothing fits."""
+    exact = packaged / asset.dirname
+    if exact.is_dir():
+        return exact
+    if not asset.version.isdigit():
+        return None
+    parent = (packaged / asset.dirname).parent
+    prefix = asset.name.rsplit("/", 1)[-1] + "@"
+    candidates = [p for p in parent.glob(f"{prefix}*") if p.is_dir()
+                  and p.name[len(prefix):].split(".")[0] == asset.version]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: _version_key(p.name[len(prefix):]))
+
+
+def copy_asset(asset: FrontEndAsset, cache_dir: Path, packaged: Path | None = None) -> Path:
+    """Copy one package from ``solara-assets`` to ``cache_dir/<name>@<version>/`` atomically."""
+    packaged = packaged or packaged_dir()
+    source = packaged_source(asset, packaged)
+    if source is None:
         raise RuntimeError(
-            "npm is needed to fetch the dashboard's front-end assets "
-            "(apt-get install -y npm, or `make browser-deps`)"
-        )
-    return npm
-
-
-def fetch_asset(asset: NpmAsset, cache_dir: Path) -> Path:
-    """``npm pack`` one package and unpack it atomically to ``cache_dir/<name>@<version>/``."""
+            f"{asset.spec} is not among the front-end files of the installed solara-assets "
+            f"({packaged}); reinstall the project (pip install -e .) or pin solara and "
+            "solara-assets to matching versions")
     target = cache_dir / asset.dirname
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="flywheel-npm-", dir=cache_dir) as tmp_str:
-        tmp = Path(tmp_str)
-        result = subprocess.run(
-            [_npm(), "pack", asset.spec, "--silent", "--loglevel=error", "--pack-destination", tmp],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=300,
-            check=False,
-        )
-        tarballs = list(tmp.glob("*.tgz"))
-        if result.returncode != 0 or len(tarballs) != 1:
-            raise RuntimeError(f"npm pack {asset.spec} failed: {result.stderr.strip()}")
-        unpack = tmp / "unpacked"
-        with tarfile.open(tarballs[0]) as tar:
-            tar.extractall(unpack, filter="data")
-        package_dir = unpack / "package"
-        if not package_dir.is_dir():  # a few tarballs use another top-level folder name
-            package_dir = next(p for p in unpack.iterdir() if p.is_dir())
-        (package_dir / _MARKER).write_text(asset.spec + "\n")
+    with tempfile.TemporaryDirectory(prefix="flywheel-assets-", dir=cache_dir) as tmp_str:
+        staged = Path(tmp_str) / "package"
+        shutil.copytree(source, staged)
+        (staged / _MARKER).write_text(f"{asset.spec} <- {source.name}\n")
         if target.exists():
             shutil.rmtree(target)
-        package_dir.rename(target)
+        staged.rename(target)
     return target
 
 
 def ensure_assets(cache_dir: Path | None = None, verbose: bool = False) -> Path:
-    """Make sure every required package is in the cache; fetch only the missing ones.
+    """Make sure every required package is in the cache; copy only the missing ones.
 
     Returns the cache directory (pass it to Solara as ``SOLARA_ASSETS_PROXY_CACHE_DIR``).
     """
@@ -179,13 +192,13 @@ def ensure_assets(cache_dir: Path | None = None, verbose: bool = False) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     for asset in missing_assets(cache_dir):
         if verbose:
-            print(f"fetching {asset.spec} from npm -> {cache_dir / asset.dirname}")
-        fetch_asset(asset, cache_dir)
+            print(f"copying {asset.spec} from solara-assets -> {cache_dir / asset.dirname}")
+        copy_asset(asset, cache_dir)
     return cache_dir
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: fill the cache, print what was fetched (nothing when already complete)."""
+    """Command line: fill the cache, print what was copied (nothing when already complete)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=None, help="cache directory")
     parser.add_argument("--check", action="store_true", help="only report missing packages")

@@ -3,10 +3,14 @@
 Every panel reads the same day's frames; ``frames(model)`` builds them on the first request
 after a step and hands the cached copy to the other panels, so a render costs one
 ``platform_frame()`` / ``migration_frame()`` / ``seller_frame()`` call, not one per panel.
+A platform that has not opened yet has no values (NaN) before its launch day, so charts draw
+it only from the day it opens; every frame carries the scenario's calendar (``date``).
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import itertools
 import threading
 import weakref
@@ -34,6 +38,61 @@ class Frames:
     platforms: pd.DataFrame
     migrations: pd.DataFrame
     sellers: pd.DataFrame
+    launched: tuple[str, ...] = ()
+    events: tuple[tuple[int, str], ...] = ()
+    start_date: str = ""
+
+    @property
+    def calendar(self) -> bool:
+        """True when the scenario dates its days (time axes show dates)."""
+        return bool(self.start_date)
+
+
+def day_date(start_date: str, day: int) -> datetime.date | None:
+    """Calendar date of model day ``day`` when day 1 is ``start_date`` (None without one)."""
+    if not start_date:
+        return None
+    return datetime.date.fromisoformat(start_date) + datetime.timedelta(days=int(day) - 1)
+
+
+@functools.lru_cache(maxsize=16)
+def _iso_dates(start_date: str, days: int) -> np.ndarray:
+    """ISO date text of days 0..days-1 (day 1 = ``start_date``), built once per scenario."""
+    start = np.datetime64(start_date, "D") - np.timedelta64(1, "D")
+    return np.datetime_as_string(start + np.arange(days).astype("timedelta64[D]"), unit="D")
+
+
+def add_dates(frame: pd.DataFrame, start_date: str, column: str = "step") -> pd.DataFrame:
+    """``frame`` with a ``date`` column (ISO text) for its days; unchanged without a calendar."""
+    if not start_date or frame.empty:
+        return frame
+    days = frame[column].to_numpy().astype("int64")
+    size = 1 << int(days.max() + 1).bit_length()  # grows by doubling: few rebuilds per run
+    return frame.assign(date=_iso_dates(start_date, size)[days])
+
+
+def mask_before_launch(platforms: pd.DataFrame, launch_days: dict[str, int]) -> pd.DataFrame:
+    """Platform rows before the platform's launch day with every measure set to NaN."""
+    if platforms.empty or not any(launch_days.values()):
+        return platforms
+    opens = platforms["platform"].map(launch_days).fillna(0).to_numpy()
+    before = platforms["step"].to_numpy() < opens
+    if not before.any():
+        return platforms
+    columns = {}
+    for name in platforms.columns:
+        values = platforms[name].to_numpy()
+        if name not in ("step", "platform") and values.dtype.kind in "fiu":
+            values = np.where(before, np.nan, values.astype(float))
+        columns[name] = values
+    return pd.DataFrame(columns, index=platforms.index)
+
+
+def platform_table(model) -> pd.DataFrame:
+    """The model's per-platform, per-day table as the dashboard shows (and exports) it."""
+    launch_days = {p.name: int(p.config.launch_day) for p in model.platforms}
+    table = mask_before_launch(model.platform_frame(), launch_days)
+    return add_dates(table, getattr(model.config, "start_date", ""))
 
 
 def frames(model) -> Frames:
@@ -47,9 +106,12 @@ def frames(model) -> Frames:
         serial=next(_SERIAL),
         day=day,
         platform_names=tuple(model.platform_names),
-        platforms=model.platform_frame(),
+        platforms=platform_table(model),
         migrations=model.migration_frame(),
         sellers=model.seller_frame(),
+        launched=tuple(p.name for p in model.platforms if p.launched),
+        events=tuple(model.event_log),
+        start_date=getattr(model.config, "start_date", ""),
     )
     with _LOCK:
         _CACHE[model] = result

@@ -1,15 +1,17 @@
 """The model the dashboard drives: a ``MarketModel`` built from slider values.
 
-SolaraViz rebuilds the model on Reset by calling the model class with the current control
+The dashboard rebuilds the model on Reset by calling the model class with the current control
 values as keyword arguments, so ``DashboardModel`` takes the controls (scenario, seed, sizes,
 consumer behaviour, each platform's referral fee and subsidy budget) and turns them into
-dotted-key overrides of the named scenario. ``model_params_for`` describes those controls for
-SolaraViz, with each scenario's own values as the starting positions.
+dotted-key overrides of the named scenario. ``controls_for`` describes those controls (range,
+step and how a value is shown), starting at each scenario's own values; a range always holds
+the scenario's own value, so a control never shows one number while the model runs another.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from model.config import MarketConfig, load_scenario
@@ -17,7 +19,7 @@ from model.market import MarketModel
 
 DEFAULT_SCENARIO = "flywheel"
 DASHBOARD_CONSUMERS = 10_000  # interactive size: a scenario larger than this starts scaled down
-MIN_SELLERS = 50
+MIN_SELLERS = 50  # smallest dashboard market a scaled-down scenario starts with
 PLATFORM_FIELDS = ("referral_fee", "subsidy_budget")
 
 
@@ -39,7 +41,7 @@ def dashboard_sizes(cfg: MarketConfig) -> tuple[int, int]:
 
 
 def scenario_overrides(cfg: MarketConfig, *, n_consumers: int | None, n_sellers: int | None,
-                       price_sensitivity: float | None, multi_homing: bool | None,
+                       price_sensitivity: float | None, multi_homing_share: float | None,
                        platform_params: dict[str, Any]) -> dict[str, Any]:
     """Dotted-key overrides for ``load_scenario`` from dashboard control values.
 
@@ -54,8 +56,9 @@ def scenario_overrides(cfg: MarketConfig, *, n_consumers: int | None, n_sellers:
     }
     if price_sensitivity is not None:
         overrides["consumers.price_sensitivity"] = float(price_sensitivity)
-    if multi_homing is not None:
-        overrides["consumers.multi_homing"] = bool(multi_homing)
+    if multi_homing_share is not None:
+        overrides["consumers.multi_homing"] = True
+        overrides["consumers.multi_homing_share"] = float(multi_homing_share)
     names = {p.name for p in cfg.platforms}
     for key, value in platform_params.items():
         prefix, _, rest = key.partition(".")
@@ -75,19 +78,19 @@ class DashboardModel(MarketModel):
     scenario_name : a scenario from ``model.config.list_scenarios()``.
     seed : random seed.
     n_consumers, n_sellers : market size (None: the scenario's, capped for interactivity).
-    price_sensitivity, multi_homing : consumer behaviour (None: the scenario's).
-    scenario : Mesa's ``Scenario`` object, which SolaraViz passes on Reset; not used.
+    price_sensitivity, multi_homing_share : consumer behaviour (None: the scenario's).
     **platform_params : ``platforms.<name>.referral_fee`` / ``platforms.<name>.subsidy_budget``.
     """
 
     def __init__(self, scenario_name: str = DEFAULT_SCENARIO, seed: int = 1,
                  n_consumers: int | None = None, n_sellers: int | None = None,
-                 price_sensitivity: float | None = None, multi_homing: bool | None = None,
-                 scenario: object = None, **platform_params: Any) -> None:
+                 price_sensitivity: float | None = None,
+                 multi_homing_share: float | None = None,
+                 **platform_params: Any) -> None:
         base = load_scenario(scenario_name)
         overrides = scenario_overrides(
             base, n_consumers=n_consumers, n_sellers=n_sellers,
-            price_sensitivity=price_sensitivity, multi_homing=multi_homing,
+            price_sensitivity=price_sensitivity, multi_homing_share=multi_homing_share,
             platform_params=platform_params)
         super().__init__(load_scenario(scenario_name, overrides), rng=int(seed))
         self.scenario_name = scenario_name
@@ -101,32 +104,75 @@ def _budget_max(value: float) -> int:
     return int(math.ceil(top / magnitude) * magnitude)
 
 
-def model_params_for(scenario_name: str = DEFAULT_SCENARIO) -> dict[str, Any]:
-    """SolaraViz ``model_params``: the controls for one scenario, at the scenario's values."""
+def money(value: float) -> str:
+    """US dollars the way people read them: $950, $25k, $20.0M."""
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.1f}M"
+    if abs(value) >= 1e4:
+        return f"${value / 1e3:,.0f}k"
+    return f"${value:,.0f}"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One sidebar control: a ``DashboardModel`` keyword, its range and how to show it.
+
+    ``value``, ``low``, ``high`` and ``step`` are in the model's units (a fee as a share of
+    price); ``unit`` says how the value is shown ("%" for shares, "$" for money).
+    """
+
+    name: str
+    label: str
+    kind: str  # "int", "float" or "bool"
+    value: Any
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 1.0
+    unit: str = ""
+
+    def shown(self, value: Any) -> str:
+        """``value`` as the sidebar shows it: 15%, $20.0M, 10,000, on/off."""
+        if self.kind == "bool":
+            return "on" if value else "off"
+        if self.unit == "%":
+            return f"{100 * float(value):.1f}".rstrip("0").rstrip(".") + "%"
+        if self.unit == "$":
+            return money(float(value))
+        return f"{value:,}" if self.kind == "int" else f"{float(value):g}"
+
+
+def _range(value: float, low: float, high: float) -> tuple[float, float]:
+    """A slider range that always holds the scenario's own value (never clamps it)."""
+    return min(low, value), max(high, value)
+
+
+def controls_for(scenario_name: str = DEFAULT_SCENARIO) -> list[Control]:
+    """The sidebar controls for one scenario, starting at the scenario's values."""
     cfg = load_scenario(scenario_name)
     n_consumers, n_sellers = dashboard_sizes(cfg)
-    params: dict[str, Any] = {
-        "scenario_name": scenario_name,
-        "seed": {"type": "SliderInt", "label": "Seed", "value": 1, "min": 1, "max": 100,
-                 "step": 1},
-        "n_consumers": {"type": "SliderInt", "label": "Consumers", "value": n_consumers,
-                        "min": 1_000, "max": 50_000, "step": 1_000},
-        "n_sellers": {"type": "SliderInt", "label": "Sellers", "value": n_sellers,
-                      "min": MIN_SELLERS, "max": 5_000, "step": 50},
-        "price_sensitivity": {"type": "SliderFloat", "label": "Price sensitivity",
-                              "value": cfg.consumers.price_sensitivity, "min": 0.0,
-                              "max": max(10.0, 2 * cfg.consumers.price_sensitivity),
-                              "step": 0.1},
-        "multi_homing": {"type": "Checkbox", "label": "Consumers compare platforms "
-                                                      "(multi-homing)",
-                         "value": cfg.consumers.multi_homing},
-    }
+    sensitivity = cfg.consumers.price_sensitivity
+    homing = cfg.consumers.multi_homing_share if cfg.consumers.multi_homing else 0.0
+    controls = [
+        Control("seed", "Seed", "int", 1, 1, 100, 1),
+        Control("n_consumers", "Consumers", "int", n_consumers,
+                *_range(n_consumers, 1_000, 50_000), 1_000),
+        Control("n_sellers", "Sellers", "int", n_sellers, *_range(n_sellers, 10, 5_000), 10),
+        Control("price_sensitivity", "Price sensitivity", "float", sensitivity,
+                *_range(sensitivity, 0.1, 10.0), 0.1),
+        Control("multi_homing_share", "Shoppers comparing platforms each trip (multi-homing)",
+                "float", homing, 0.0, 1.0, 0.05, "%"),
+    ]
     for p in cfg.platforms:
-        params[platform_key(p.name, "referral_fee")] = {
-            "type": "SliderFloat", "label": f"{p.name}: referral fee",
-            "value": p.referral_fee, "min": 0.0, "max": 0.5, "step": 0.01}
+        controls.append(Control(platform_key(p.name, "referral_fee"), f"{p.name}: referral fee",
+                                "float", p.referral_fee, *_range(p.referral_fee, 0.0, 0.5),
+                                0.005, "%"))
         top = _budget_max(p.subsidy_budget)
-        params[platform_key(p.name, "subsidy_budget")] = {
-            "type": "SliderInt", "label": f"{p.name}: subsidy budget (USD)",
-            "value": int(p.subsidy_budget), "min": 0, "max": top, "step": top // 100}
-    return params
+        controls.append(Control(platform_key(p.name, "subsidy_budget"),
+                                f"{p.name}: subsidy budget", "int", int(p.subsidy_budget),
+                                0, top, top // 100, "$"))
+    return controls
+
+
+def initial_values(scenario_name: str = DEFAULT_SCENARIO) -> dict[str, Any]:
+    """The controls' starting values: the keywords ``DashboardModel`` is first built with."""
+    return {c.name: c.value for c in controls_for(scenario_name)}

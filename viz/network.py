@@ -1,12 +1,15 @@
-"""Seller-migration network: platforms as nodes, seller moves between them as weighted edges.
+"""Seller-migration network: open platforms and the market's edges as nodes, moves as arrows.
 
-Built as a ``networkx.DiGraph`` from ``migration_frame()`` over a recent window of days:
-an edge A -> B carries the number of sellers who switched from A to B or added B as a further
-store while selling on A. Two grey pseudo-nodes stand for the market's edge: "(entry)" sends
-sellers who open a store without moving from a platform (new entrants, first stores) and
-"(exit)" receives stores that were closed or whose seller left the market (a seller who had
-already closed every store and then leaves draws no edge). Node size is the
-number of stores a platform has now. Positions come from ``networkx.circular_layout``.
+Built as a ``networkx.DiGraph`` from ``migration_frame()`` over a recent window of days. Nodes
+are the platforms open now plus three grey pseudo-nodes: "new sellers" (sellers entering the
+market), "closed stores" (a store closed or suspended while its seller stays on its other
+platforms) and "left market" (stores of sellers who left or went bankrupt). There is one edge
+per (from, to, type of move), coloured by the type (add, switch, entry, close, exit, ...): an
+*add* leaves the seller on its first platform, a *switch* does not, so the two never blur.
+
+Every node sits on one circle and every label outside it, so an arrow (a chord of the circle)
+never runs through a node or a label; arrows between the same two nodes run side by side.
+Node size is the number of stores a platform has now.
 """
 
 from __future__ import annotations
@@ -19,62 +22,67 @@ import numpy as np
 import pandas as pd
 import solara
 
-from viz.colors import ENTRY, EXIT, color_scale
-from viz.data import Frames, frames
+from viz.colors import MOVE_COLORS, color_scale, move_kind
+from viz.data import Frames, day_date, frames
 from viz.refresh import use_refresh
 from viz.vega import SCHEMA, VegaChart
 
 WINDOW_DAYS = 28
-NO_STORE = "(none)"  # the model's label for "no platform" in a move (first store, closed store)
-X_DOMAIN = (-2.2, 2.2)
-Y_DOMAIN = (-1.75, 1.45)
-WIDTH, HEIGHT = 440, 300
+NEW = "new sellers"
+CLOSED = "closed stores"
+LEFT = "left market"
+PSEUDO_NODES = (CLOSED, LEFT, NEW)
+# The model's labels for "no platform" in a move: a seller entering, leaving, or a closed store.
+SOURCE_LABELS = {"(entry)": NEW, "(none)": NEW}
+TARGET_LABELS = {"(exit)": LEFT, "(none)": CLOSED}
+PSEUDO_COLOR = "#b0b0b0"
+X_DOMAIN = (-2.1, 2.1)
+Y_DOMAIN = (-1.45, 1.45)
+LABEL_RADIUS = 1.27
+WIDTH, HEIGHT = 440, 320
 
 
 def migration_graph(migrations: pd.DataFrame, platform_names: list[str] | tuple[str, ...],
                     stores: dict[str, int], day: int,
-                    window: int | None = WINDOW_DAYS) -> nx.DiGraph:
-    """Directed graph of seller moves in the ``window`` days up to ``day`` (None: all days).
+                    window: int | None = WINDOW_DAYS) -> nx.MultiDiGraph:
+    """Seller moves in the ``window`` days up to ``day`` (None: all days), one edge per type.
 
-    Nodes: every platform (attribute ``stores``) plus "(entry)" and "(exit)". Edge attribute
-    ``weight`` is the number of sellers; ``moves`` breaks it down by type of move.
+    Nodes: the given platforms (attribute ``stores``) and the pseudo-nodes. Edge attributes:
+    ``kind`` (type of move) and ``weight`` (sellers). Moves from or to a platform not in
+    ``platform_names`` and a seller leaving with no store left are not drawn.
     """
-    graph = nx.DiGraph()
+    graph = nx.MultiDiGraph()
     for name in platform_names:
         graph.add_node(name, pseudo=False, stores=int(stores.get(name, 0)))
-    for name in (ENTRY, EXIT):
+    for name in PSEUDO_NODES:
         graph.add_node(name, pseudo=True, stores=0)
     if migrations.empty:
         return graph
     recent = migrations if window is None else migrations[migrations["step"] > day - window]
-    if recent.empty:
-        return graph
-    source = recent["from_platform"].replace({NO_STORE: ENTRY}).to_numpy()
-    target = recent["to_platform"].replace({NO_STORE: EXIT}).to_numpy()
-    move = recent["move"].to_numpy() if "move" in recent else np.full(len(recent), "move")
-    sellers = recent["sellers"].to_numpy(dtype=float)
-    totals: dict[tuple[str, str], dict[str, int]] = {}
-    for a, b, kind, n in zip(source, target, move, sellers, strict=True):
-        pseudo = a in (ENTRY, EXIT) and b in (ENTRY, EXIT)
-        if a == b or pseudo or a not in graph or b not in graph:
+    totals: dict[tuple[str, str, str], int] = {}
+    for a, b, move, n in zip(recent["from_platform"], recent["to_platform"], recent["move"],
+                             recent["sellers"], strict=True):
+        source = SOURCE_LABELS.get(str(a), str(a))
+        target = TARGET_LABELS.get(str(b), str(b))
+        if source == target or source not in graph or target not in graph:
             continue
-        moves = totals.setdefault((a, b), {})
-        moves[str(kind)] = moves.get(str(kind), 0) + int(n)
-    for (a, b), moves in sorted(totals.items()):
-        graph.add_edge(a, b, weight=sum(moves.values()), moves=moves)
+        if graph.nodes[source]["pseudo"] and graph.nodes[target]["pseudo"]:
+            continue
+        key = (source, target, move_kind(move))
+        totals[key] = totals.get(key, 0) + int(n)
+    for (a, b, kind), n in sorted(totals.items()):
+        graph.add_edge(a, b, key=kind, kind=kind, weight=n)
     return graph
 
 
 def node_positions(platform_names: list[str] | tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Platforms on a circle (first one on top), "(entry)"/"(exit)" in the lower corners."""
-    circle = nx.circular_layout(list(platform_names)) if len(platform_names) > 1 else {
-        name: np.zeros(2) for name in platform_names}
-    turn = math.pi / 2  # networkx starts at angle 0 (right); start at the top instead
-    rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
-    pos = {name: (rotation @ np.asarray(xy, dtype=float)).round(6) for name, xy in circle.items()}
-    pos[ENTRY] = np.array([-1.8, -1.3])
-    pos[EXIT] = np.array([1.8, -1.3])
-    return pos
+    """All nodes evenly on the unit circle: platforms from the top, pseudo-nodes at the bottom."""
+    names = [*platform_names, *PSEUDO_NODES]
+    angles = math.pi / 2 - 2 * math.pi * np.arange(len(names)) / len(names)
+    # turn so the pseudo-nodes sit symmetrically around the bottom of the circle
+    angles = angles - (angles[len(platform_names) + 1] + math.pi / 2)
+    return {name: np.array([math.cos(a), math.sin(a)]).round(6)
+            for name, a in zip(names, angles, strict=True)}
 
 
 def _px(vector: np.ndarray) -> np.ndarray:
@@ -83,82 +91,112 @@ def _px(vector: np.ndarray) -> np.ndarray:
                               HEIGHT / (Y_DOMAIN[1] - Y_DOMAIN[0])])
 
 
-def graph_tables(graph: nx.DiGraph, pos: dict[str, np.ndarray]
+def _anchor(x: float) -> str:
+    return "left" if x > 0.15 else "right" if x < -0.15 else "center"
+
+
+def graph_tables(graph: nx.MultiDiGraph, pos: dict[str, np.ndarray]
                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(nodes, edges) rows for the chart; reciprocal edges are drawn side by side."""
-    nodes = [{"node": n, "x": float(pos[n][0]), "y": float(pos[n][1]),
-              "stores": d["stores"], "pseudo": d["pseudo"],
-              "label": n if d["pseudo"] else f"{n} ({d['stores']:,})"}
-             for n, d in graph.nodes(data=True)]
+    """(nodes, edges) rows for the chart; parallel arrows of one pair are spread into lanes."""
+    nodes = []
+    for n, d in graph.nodes(data=True):
+        x, y = (float(v) for v in pos[n])
+        label = n if d["pseudo"] else f"{n} ({d['stores']:,})"
+        nodes.append({"node": n, "x": x, "y": y, "stores": d["stores"], "pseudo": d["pseudo"],
+                      "lx": LABEL_RADIUS * x, "ly": LABEL_RADIUS * y - 0.04,
+                      "anchor": _anchor(x), "label": label})
+    lanes: dict[frozenset[str], list[tuple[str, str, str]]] = {}
+    for a, b, kind in graph.edges(keys=True):
+        lanes.setdefault(frozenset((a, b)), []).append((a, b, kind))
     edges = []
-    for a, b, d in graph.edges(data=True):
-        start, end = pos[a], pos[b]
-        direction = end - start
-        length = float(np.hypot(*direction)) or 1.0
-        normal = np.array([direction[1], -direction[0]]) / length  # right of travel
-        shift = normal * (0.07 if graph.has_edge(b, a) else 0.0)
-        p0, p1 = start + 0.16 * direction + shift, start + 0.84 * direction + shift
-        tip, mid = start + 0.6 * direction + shift, start + 0.4 * direction + shift + normal * 0.12
-        dx, dy = _px(direction)
-        moves = ", ".join(f"{k} {v:,}" for k, v in sorted(d["moves"].items()))
-        edges.append({"source": a, "target": b, "sellers": d["weight"], "moves": moves,
-                      "x": float(p0[0]), "y": float(p0[1]),
-                      "x2": float(p1[0]), "y2": float(p1[1]),
-                      "tx": float(tip[0]), "ty": float(tip[1]),
-                      "mx": float(mid[0]), "my": float(mid[1]),
-                      "angle": round(math.degrees(math.atan2(dx, dy)) % 360, 1) % 360})
+    for group in lanes.values():
+        group.sort(key=lambda e: (min(e[0], e[1]) != e[0], e[2]))
+        for lane, (a, b, kind) in enumerate(group):
+            start, end = pos[a], pos[b]
+            direction = end - start
+            length = float(np.hypot(*direction)) or 1.0
+            ref = pos[min(a, b)] - pos[max(a, b)]  # one normal per pair, whatever the direction
+            normal = np.array([ref[1], -ref[0]]) / (float(np.hypot(*ref)) or 1.0)
+            shift = normal * 0.075 * (lane - (len(group) - 1) / 2)
+            trim = min(0.2, 0.22 / length)  # stop short of the nodes
+            p0, p1 = start + trim * direction + shift, start + (1 - trim) * direction + shift
+            tip = start + (1 - trim - 0.05) * direction + shift
+            mid = start + 0.5 * direction + shift
+            dx, dy = _px(direction)
+            n = int(graph.edges[a, b, kind]["weight"])
+            edges.append({"source": a, "target": b, "move": kind, "sellers": n,
+                          "x": float(p0[0]), "y": float(p0[1]),
+                          "x2": float(p1[0]), "y2": float(p1[1]),
+                          "tx": float(tip[0]), "ty": float(tip[1]),
+                          "mx": float(mid[0]), "my": float(mid[1]),
+                          "angle": round(math.degrees(math.atan2(dx, dy)) % 360, 1) % 360})
     return nodes, edges
 
 
-def network_spec(graph: nx.DiGraph, pos: dict[str, np.ndarray], day: int,
-                 window: int | None = WINDOW_DAYS) -> dict[str, Any]:
-    """Vega-Lite layers: edges (width = sellers), arrow heads, nodes (size = stores), labels."""
+def network_spec(graph: nx.MultiDiGraph, pos: dict[str, np.ndarray], day: int,
+                 window: int | None = WINDOW_DAYS, when: str = "") -> dict[str, Any]:
+    """Vega-Lite layers: arrows (width = sellers, colour = move), nodes (size = stores), labels."""
     nodes, edges = graph_tables(graph, pos)
-    names = [n["node"] for n in nodes]
-    color = {"scale": color_scale(names), "legend": None, "type": "nominal"}
+    platforms = [n["node"] for n in nodes if not n["pseudo"]]
+    node_colors = color_scale(platforms)
+    node_colors = {"domain": [*node_colors["domain"], *PSEUDO_NODES],
+                   "range": [*node_colors["range"], *[PSEUDO_COLOR] * len(PSEUDO_NODES)]}
+    kinds = [k for k in MOVE_COLORS if any(e["move"] == k for e in edges)]
+    kinds += sorted({e["move"] for e in edges} - set(kinds))
+    move_color = {"field": "move", "type": "nominal", "title": "move",
+                  "scale": {"domain": kinds or list(MOVE_COLORS),
+                            "range": [MOVE_COLORS.get(k, "#17becf")
+                                      for k in (kinds or list(MOVE_COLORS))]},
+                  "legend": {"orient": "bottom", "direction": "horizontal", "title": None,
+                             "symbolType": "stroke", "symbolStrokeWidth": 3}}
     x = {"type": "quantitative", "scale": {"domain": list(X_DOMAIN)}, "axis": None}
     y = {"type": "quantitative", "scale": {"domain": list(Y_DOMAIN)}, "axis": None}
     moved = sum(e["sellers"] for e in edges)
-    span = f"days {max(day - window, 0) + 1}–{day}" if window else f"days 1–{day}"
-    subtitle = (f"Seller moves, {span}: {moved:,} (edge width = sellers); node size = stores now"
-                if edges else f"No seller has moved yet ({span}); node size = stores now")
-    edge_tooltip = [{"field": "source", "title": "from"}, {"field": "target", "title": "to"},
-                    {"field": "sellers", "format": ","}, {"field": "moves"}]
+    span = when or (f"days {max(day - window, 0) + 1}–{day}" if window else f"days 1–{day}")
+    subtitle = (f"Seller moves, {span}: {moved:,}; node size = stores now"
+                if edges else f"No seller has moved ({span}); node size = stores now")
+    tooltip = [{"field": "source", "title": "from"}, {"field": "target", "title": "to"},
+               {"field": "move"}, {"field": "sellers", "format": ","}]
     widest = max([20] + [e["sellers"] for e in edges])  # 20 sellers or more: the widest line
     width = {"field": "sellers", "type": "quantitative", "legend": None,
-             "scale": {"type": "sqrt", "domain": [0, widest], "range": [0, 14]}}
-    layers = [
-        {"data": {"values": edges}, "mark": {"type": "rule", "opacity": 0.75},
+             "scale": {"type": "sqrt", "domain": [0, widest], "range": [1, 9]}}
+    layers: list[dict[str, Any]] = [
+        {"data": {"values": edges}, "mark": {"type": "rule", "opacity": 0.8},
          "encoding": {"x": {"field": "x", **x}, "y": {"field": "y", **y},
                       "x2": {"field": "x2"}, "y2": {"field": "y2"},
-                      "strokeWidth": width, "color": {"field": "source", **color},
-                      "tooltip": edge_tooltip}},
+                      "strokeWidth": width, "color": move_color, "tooltip": tooltip}},
         {"data": {"values": edges},
-         "mark": {"type": "point", "shape": "triangle-up", "filled": True, "opacity": 1,
-                  "stroke": "white", "strokeWidth": 1},
+         "mark": {"type": "point", "shape": "triangle-up", "filled": True, "opacity": 1},
          "encoding": {"x": {"field": "tx", **x}, "y": {"field": "ty", **y},
                       "angle": {"field": "angle", "type": "quantitative",
                                 "scale": {"domain": [0, 360], "range": [0, 360]}},
-                      "size": {"value": 220}, "color": {"field": "source", **color},
-                      "tooltip": edge_tooltip}},
-        {"data": {"values": edges}, "mark": {"type": "text", "fontSize": 10, "color": "#222",
-                                             "fontWeight": "bold"},
+                      "size": {"value": 110}, "color": {**move_color, "legend": None},
+                      "tooltip": tooltip}},
+        {"data": {"values": edges},
+         "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold", "color": "#222",
+                  "stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.8},
          "encoding": {"x": {"field": "mx", **x}, "y": {"field": "my", **y},
                       "text": {"field": "sellers", "format": ","}}},
-        {"data": {"values": nodes}, "mark": {"type": "circle", "opacity": 1,
+        {"data": {"values": edges},
+         "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold", "color": "#222"},
+         "encoding": {"x": {"field": "mx", **x}, "y": {"field": "my", **y},
+                      "text": {"field": "sellers", "format": ","}}},
+        {"data": {"values": nodes}, "mark": {"type": "circle", "opacity": 1, "filled": True,
                                              "stroke": "white", "strokeWidth": 2},
          "encoding": {"x": {"field": "x", **x}, "y": {"field": "y", **y},
                       "size": {"field": "stores", "type": "quantitative", "legend": None,
-                               "scale": {"type": "sqrt", "range": [250, 2200], "zero": True}},
-                      "color": {"field": "node", **color},
-                      "tooltip": [{"field": "node", "title": "platform"},
-                                  {"field": "stores", "format": ","}]}},
-        *({"data": {"values": nodes},
-           "mark": {"type": "text", "dy": 31, "fontSize": 11, "fontWeight": "bold", **halo},
-           "encoding": {"x": {"field": "x", **x}, "y": {"field": "y", **y},
-                        "text": {"field": "label"}}}
-          for halo in ({"stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}, {})),
+                               "scale": {"type": "sqrt", "range": [120, 1400], "zero": True}},
+                      "fill": {"field": "node", "type": "nominal", "scale": node_colors,
+                               "legend": None},
+                      "tooltip": [{"field": "node"}, {"field": "stores", "format": ","}]}},
     ]
+    for anchor in ("left", "right", "center"):
+        layers.append({"data": {"values": nodes},
+                       "transform": [{"filter": {"field": "anchor", "equal": anchor}}],
+                       "mark": {"type": "text", "align": anchor, "baseline": "middle",
+                                "fontSize": 11, "fontWeight": "bold"},
+                       "encoding": {"x": {"field": "lx", **x}, "y": {"field": "ly", **y},
+                                    "text": {"field": "label"}}})
     return {
         "$schema": SCHEMA,
         "title": {"text": "Seller migration", "subtitle": subtitle, "anchor": "start",
@@ -175,7 +213,8 @@ def stores_now(platform_frame: pd.DataFrame) -> dict[str, int]:
     if platform_frame.empty:
         return {}
     last = platform_frame[platform_frame["step"] == platform_frame["step"].max()]
-    return {str(p): int(s) for p, s in zip(last["platform"], last["sellers"], strict=True)}
+    sellers = last["sellers"].fillna(0)
+    return {str(p): int(s) for p, s in zip(last["platform"], sellers, strict=True)}
 
 
 @solara.component
@@ -187,9 +226,15 @@ def MigrationNetwork(model):
 
 
 def network_spec_for(f: Frames) -> dict[str, Any]:
-    """The network chart for one day's frames."""
+    """The network chart for one day's frames (only platforms that have opened)."""
     stores = stores_now(f.platforms)
     if not stores:  # before the first step: count today's open stores directly
         stores = f.sellers["platform"].value_counts().to_dict() if not f.sellers.empty else {}
-    graph = migration_graph(f.migrations, f.platform_names, stores, f.day)
-    return network_spec(graph, node_positions(f.platform_names), f.day)
+    shown = [n for n in f.platform_names if n in f.launched] if f.launched else f.platform_names
+    graph = migration_graph(f.migrations, shown, stores, f.day)
+    when = ""
+    if f.calendar and f.day > 0:
+        first, last = day_date(f.start_date, max(f.day - WINDOW_DAYS, 0) + 1), day_date(
+            f.start_date, f.day)
+        when = f"{first:%d %b} – {last:%d %b %Y}"
+    return network_spec(graph, node_positions(shown), f.day, when=when)

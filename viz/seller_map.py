@@ -1,9 +1,9 @@
 """Seller map: every open store as a point, unit cost (x) against its price (y), log scales.
 
 Colour is the platform the store is on, shape the seller kind (factory, trader, brand,
-big seller); a store's height above the grey "price = unit cost" diagonal is its gross margin
-per unit. Watching it shows prices squeezed towards cost where competition is fierce, and
-which kinds of seller each platform attracts.
+big seller); a store's height above the grey "break-even" diagonal (price = unit cost) is its
+gross margin per unit. Watching it shows prices squeezed towards cost where competition is
+fierce, and which kinds of seller each platform attracts.
 """
 
 from __future__ import annotations
@@ -45,11 +45,16 @@ def seller_map_spec(sellers: pd.DataFrame, platform_names: list[str] | tuple[str
     high = float(max(shown["unit_cost"].max(), shown["price"].max())) if len(shown) else 10.0
     kinds = list(KIND_SHAPES)
     log_x = {"type": "log", "nice": False}
+    diagonal = {"x": {"field": "v", "type": "quantitative", "scale": log_x},
+                "y": {"field": "v", "type": "quantitative", "scale": log_x}}
     spec["layer"] = [
         {"data": {"values": [{"v": low * 0.95}, {"v": high * 1.05}]},
          "mark": {"type": "line", "color": "#999", "strokeDash": [4, 3], "strokeWidth": 1},
-         "encoding": {"x": {"field": "v", "type": "quantitative", "scale": log_x},
-                      "y": {"field": "v", "type": "quantitative", "scale": log_x}}},
+         "encoding": diagonal},
+        {"data": {"values": [{"v": low * 1.1, "label": "break-even (price = unit cost)"}]},
+         "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 8, "dy": 2,
+                  "fontSize": 11, "color": "#555", "fontStyle": "italic"},
+         "encoding": {**diagonal, "text": {"field": "label"}}},
         {"data": {"values": data},
          "mark": {"type": "point", "filled": True, "opacity": 0.6, "size": 28},
          "encoding": {
@@ -58,9 +63,11 @@ def seller_map_spec(sellers: pd.DataFrame, platform_names: list[str] | tuple[str
              "y": {"field": "price", "type": "quantitative", "scale": log_x,
                    "title": "price (USD)"},
              "color": {"field": "platform", "type": "nominal",
-                       "scale": color_scale(platform_names)},
+                       "scale": color_scale(platform_names),
+                       "legend": {"orient": "right", "title": "platform"}},
              "shape": {"field": "kind", "type": "nominal",
-                       "scale": {"domain": kinds, "range": [KIND_SHAPES[k] for k in kinds]}},
+                       "scale": {"domain": kinds, "range": [KIND_SHAPES[k] for k in kinds]},
+                       "legend": {"orient": "right", "title": "seller kind"}},
              "tooltip": [{"field": "platform"}, {"field": "kind"}, {"field": "category"},
                          {"field": "unit_cost", "format": "$.2f", "title": "unit cost"},
                          {"field": "price", "format": "$.2f"}, {"field": "seller"}]}},
@@ -74,5 +81,6 @@ def SellerMap(model):
     """The seller map of ``model`` today."""
     use_refresh()
     f = frames(model)
-    VegaChart(lambda: seller_map_spec(f.sellers, f.platform_names), name="seller_map",
+    shown = [n for n in f.platform_names if n in f.launched] if f.launched else f.platform_names
+    VegaChart(lambda: seller_map_spec(f.sellers, shown), name="seller_map",
               version=f.serial)

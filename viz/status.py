@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import solara
 
-from viz.data import Frames, frames
+from viz.data import Frames, day_date, frames
+from viz.model import money
 from viz.refresh import use_refresh
 
 RECENT_EVENTS = 3
@@ -31,6 +32,7 @@ class Status:
     """What the panel says, as data (the component renders it as HTML)."""
 
     day: int
+    date: str = ""
     leader: str | None = None
     leader_share: float = 0.0
     hhi: float | None = None
@@ -73,12 +75,13 @@ def describe_changes(f: Frames, event_log: list[tuple[int, str]]) -> list[str]:
 def settings_line(model) -> str:
     """The run's key settings: sizes, consumer behaviour, each platform's fee and subsidy."""
     cfg = model.config
-    fees = ", ".join(f"{p.name} {100 * p.referral_fee:.0f}% / ${p.subsidy_budget:,.0f}"
-                     for p in cfg.platforms)
+    fees = ", ".join(f"{p.name} {100 * p.referral_fee:.1f}".rstrip("0").rstrip(".")
+                     + f"% / {money(p.subsidy_budget)}" for p in cfg.platforms)
     seed = getattr(model, "seed", None)
+    homing = cfg.consumers.multi_homing_share if cfg.consumers.multi_homing else 0.0
     return (f"{cfg.consumers.n_consumers:,} consumers · {cfg.sellers.n_sellers:,} sellers · "
             f"price sensitivity {cfg.consumers.price_sensitivity:g} · "
-            f"multi-homing {'on' if cfg.consumers.multi_homing else 'off'} · "
+            f"multi-homing {homing:.0%} · "
             f"referral fee / subsidy budget: {fees}"
             + (f" · seed {seed}" if seed is not None else ""))
 
@@ -86,8 +89,12 @@ def settings_line(model) -> str:
 def market_status(model) -> Status:
     """Everything the panel shows for ``model`` today."""
     f = frames(model)
-    status = Status(day=f.day, settings=settings_line(model))
-    status.recent_events = list(model.event_log[-RECENT_EVENTS:])
+    date = day_date(f.start_date, f.day)
+    shown = "" if date is None else (f"{date:%-d %b %Y}" if f.day > 0
+                                     else f"starts {day_date(f.start_date, 1):%-d %b %Y}")
+    status = Status(day=f.day, date=shown,
+                    settings=settings_line(model))
+    status.recent_events = [(d, text) for d, text in model.event_log[-RECENT_EVENTS:]]
     today = _day_rows(f.platforms, f.day)
     if not today.empty and today["gmv"].sum() > 0:
         row = today.loc[today["gmv_share"].idxmax()]
@@ -101,6 +108,7 @@ def status_html(status: Status, scenario: str = "") -> str:
     """The panel's text as a small HTML fragment (all model text escaped)."""
     e = html.escape
     parts = [f"<h3 style='margin:0 0 4px 0'>Day {status.day}"
+             + (f" · {e(status.date)}" if status.date else "")
              + (f" · {e(scenario)}" if scenario else "") + "</h3>"]
     if status.leader is None:
         parts.append("<p>No sales yet: press <b>Step</b> or <b>▶</b> to run the market.</p>")

@@ -32,11 +32,25 @@ def test_every_parameter_has_unit_and_doc():
     ({"platforms.marketplace.kind": "bazaar"}, "allowed kinds are"),
     ({"platforms.nowhere.referral_fee": 0.1}, "no platforms named 'nowhere'"),
     ({"consumers.multi_homing": "yes"}, "expected true or false"),
+    ({"start_date": "2022-13-01"}, "start_date = '2022-13-01': expected a date as YYYY-MM-DD"),
 ])
 def test_bad_values_are_refused_with_key_value_and_allowed(override, fragment):
     with pytest.raises(ConfigError) as error:
         load_scenario("flywheel", override)
     assert fragment in str(error.value)
+
+
+@pytest.mark.parametrize("name", [n for n, _ in list_scenarios()])
+def test_every_scenario_dates_its_days(name):
+    cfg = load_scenario(name)
+    assert cfg.date_of(1).isoformat() == cfg.start_date
+
+
+def test_day_one_is_the_start_date():
+    cfg = load_scenario("new_rivals")
+    assert cfg.date_of(63).isoformat() == "2022-09-01"  # the Temu-like launch, per the story
+    assert load_scenario("apparel_fee_cut").date_of(107).isoformat() == "2024-01-15"
+    assert MarketConfig().date_of(5) is None  # no calendar: day numbers only
 
 
 def test_negative_price_is_refused():

@@ -200,6 +200,25 @@ class Dashboard:
         self.page.get_by_role("button", name="Reset").click()
         self.wait_for_day(0)
 
+    def choose(self, scenario: str) -> None:
+        """Pick a scenario in the sidebar; wait until its model is shown."""
+        self.page.locator(".flywheel-scenario .v-select").click()
+        self.page.get_by_role("option", name=scenario, exact=True).click()
+        self.wait_for_status(f"· {scenario}")
+        self.wait_for_day(0)
+
+    def run_to(self, day: int, timeout: float = 120_000) -> None:
+        """Type a day into "Run to day" and run the market up to it."""
+        box = self.page.locator(".flywheel-run-to input")
+        box.fill(str(day))
+        box.press("Enter")
+        self.page.get_by_role("button", name="Run to day").click()
+        self.wait_for_day(day, timeout=timeout)
+
+    def shock_markers(self, name: str = "gmv_share") -> int:
+        """Shock markers drawn on a time-series chart."""
+        return self.page.locator(f".flywheel-chart-{name} svg g.shocks_marks path").count()
+
     def screenshot(self, path: Path) -> Path:
         self.page.screenshot(path=str(path), full_page=True)
         return path

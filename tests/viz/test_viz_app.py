@@ -6,16 +6,17 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.widgets
-from mesa.visualization.solara_viz import _build_model_init_kwargs
 
-from model.config import load_scenario
+from model.config import list_scenarios, load_scenario
 from tests.viz.conftest import SMALL
 from viz import app
 from viz.model import (
     DASHBOARD_CONSUMERS,
     DashboardModel,
+    controls_for,
     dashboard_sizes,
-    model_params_for,
+    initial_values,
+    money,
     platform_key,
 )
 from viz.refresh import RefreshHub
@@ -47,12 +48,13 @@ def test_controls_become_scenario_overrides():
     cfg = load_scenario("flywheel")
     first, second = (p.name for p in cfg.platforms[:2])
     model = DashboardModel(seed=5, n_consumers=1500, n_sellers=90, price_sensitivity=2.5,
-                           multi_homing=False,
+                           multi_homing_share=0.4,
                            **{platform_key(first, "referral_fee"): 0.21,
                               platform_key(second, "subsidy_budget"): 12345})
     c = model.config
     assert (c.consumers.n_consumers, c.sellers.n_sellers) == (1500, 90)
-    assert c.consumers.price_sensitivity == 2.5 and c.consumers.multi_homing is False
+    assert c.consumers.price_sensitivity == 2.5 and c.consumers.multi_homing_share == 0.4
+    assert model.consumers.multi_homer.mean() == pytest.approx(0.4, abs=0.05)
     assert c.platform(first).referral_fee == 0.21
     assert c.platform(second).subsidy_budget == 12345
     assert model.seed == 5 and model.scenario_name == "flywheel"
@@ -78,39 +80,50 @@ def test_controls_left_over_from_another_scenario_are_ignored_and_typos_rejected
         DashboardModel(**SMALL, **{platform_key(model.platform_names[0], "referal_fee"): 0.1})
 
 
-def test_model_params_start_at_the_scenarios_values():
+def test_controls_start_at_the_scenarios_values():
     cfg = load_scenario("flywheel")
-    params = model_params_for("flywheel")
-    assert params["scenario_name"] == "flywheel"  # fixed, not a control
-    assert params["price_sensitivity"]["value"] == cfg.consumers.price_sensitivity
-    assert params["multi_homing"]["value"] == cfg.consumers.multi_homing
-    assert params["n_consumers"]["value"] == dashboard_sizes(cfg)[0]
+    controls = {c.name: c for c in controls_for("flywheel")}
+    assert "scenario_name" not in controls  # the picker chooses it, not a slider
+    assert controls["price_sensitivity"].value == cfg.consumers.price_sensitivity
+    assert controls["multi_homing_share"].value == cfg.consumers.multi_homing_share
+    assert controls["n_consumers"].value == dashboard_sizes(cfg)[0]
     for p in cfg.platforms:
-        fee = params[platform_key(p.name, "referral_fee")]
-        budget = params[platform_key(p.name, "subsidy_budget")]
-        assert fee["value"] == p.referral_fee and fee["min"] <= p.referral_fee <= fee["max"]
-        assert budget["value"] == p.subsidy_budget <= budget["max"]
-        assert p.name in fee["label"] and p.name in budget["label"]
+        fee = controls[platform_key(p.name, "referral_fee")]
+        budget = controls[platform_key(p.name, "subsidy_budget")]
+        assert fee.value == p.referral_fee and fee.low <= p.referral_fee <= fee.high
+        assert budget.value == p.subsidy_budget <= budget.high
+        assert p.name in fee.label and p.name in budget.label
 
 
-def test_mesa_reset_rebuilds_the_model_from_its_controls():
-    """SolaraViz's Reset calls the model class with the controls (and a Mesa Scenario)."""
-    model = DashboardModel(**SMALL)
-    params = {k: (v["value"] if isinstance(v, dict) else v)
-              for k, v in model_params_for("flywheel").items()}
-    params.update(SMALL, seed=9)
-    kwargs = _build_model_init_kwargs(model, params, add_scenario_when_empty=True,
-                                      require_model_accepts_scenario=True)
-    rebuilt = type(model)(**kwargs)
-    assert rebuilt.seed == 9 and rebuilt.config.consumers.n_consumers == SMALL["n_consumers"]
+@pytest.mark.parametrize("name", [n for n, _ in list_scenarios()])
+def test_no_control_clamps_a_scenarios_own_value(name):
+    for control in controls_for(name):
+        if control.kind != "bool":
+            assert control.low <= control.value <= control.high, (name, control)
+
+
+def test_fee_creeps_40_sellers_fit_the_sellers_slider():
+    sellers = next(c for c in controls_for("fee_creep") if c.name == "n_sellers")
+    assert sellers.value == load_scenario("fee_creep").sellers.n_sellers == 40
+    assert sellers.low <= 40
+
+
+def test_values_are_shown_as_people_read_them():
+    controls = {c.name: c for c in controls_for("flywheel")}
+    fee = controls[platform_key("marketplace", "referral_fee")]
+    budget = controls[platform_key("marketplace", "subsidy_budget")]
+    assert fee.shown(0.15) == "15%" and fee.shown(0.125) == "12.5%"
+    assert budget.shown(20_000_000) == "$20.0M" and budget.shown(25_000) == "$25k"
+    assert money(950) == "$950"
+    assert controls["n_consumers"].shown(10_000) == "10,000"
 
 
 def test_a_scenario_file_path_works_and_gets_its_own_platform_controls(tmp_path):
     path = tmp_path / "three.toml"
     path.write_text(THREE_PLATFORMS)
-    params = model_params_for(str(path))
-    assert params[platform_key("gamma", "referral_fee")]["value"] == 0.1
-    assert params[platform_key("beta", "subsidy_budget")]["value"] == 50000
+    values = initial_values(str(path))
+    assert values[platform_key("gamma", "referral_fee")] == 0.1
+    assert values[platform_key("beta", "subsidy_budget")] == 50000
     model = DashboardModel(scenario_name=str(path), **{platform_key("gamma", "referral_fee"): 0.3})
     assert model.platform_names == ["alpha", "beta", "gamma"]
     assert model.config.platform("gamma").referral_fee == 0.3
@@ -147,11 +160,13 @@ def test_page_renders_every_panel(small_page):
     specs = chart_specs(rc)
     assert len(specs) == 8
     assert all(spec.get("title") for spec in specs)
-    assert "Day 0 · flywheel" in status_text(rc)
+    assert "Day 0 · starts 1 Jan 2020 · flywheel" in status_text(rc)
     labels = {w.label for w in rc.find(v.Slider).widgets}
     assert {"Seed", "Consumers", "Sellers", "Price sensitivity"} <= labels
     assert any(label.endswith("referral fee") for label in labels)
-    assert any(label.endswith("subsidy budget (USD)") for label in labels)
+    assert any(label.endswith("subsidy budget") for label in labels)
+    shown = " ".join(str(w.children) for w in rc.find(v.Html).widgets)
+    assert "15%" in shown and "$" in shown  # fees in %, money in $
 
 
 def test_step_redraws_every_panel_once(small_page):
@@ -159,11 +174,11 @@ def test_step_redraws_every_panel_once(small_page):
     before = [id(spec) for spec in chart_specs(rc)]
     button(rc, "Step").click()
     button(rc, "Step").click()
-    assert "Day 2 · flywheel" in status_text(rc)
+    assert "Day 2 · 2 Jan 2020 · flywheel" in status_text(rc)
     after = chart_specs(rc)
     assert all(id(spec) != old for spec, old in zip(after, before, strict=True))
     gmv = next(s for s in after if s["title"]["text"] == "GMV share")
-    assert max(row["step"] for row in gmv["data"]["values"]) == 2
+    assert max(row["step"] for row in gmv["layer"][0]["data"]["values"]) == 2
 
 
 def test_slider_then_reset_rebuilds_with_the_new_value(small_page):
@@ -192,7 +207,27 @@ def test_choosing_a_scenario_builds_it_with_its_own_controls(tmp_path, monkeypat
         text = status_text(rc)
         assert "three.toml" in text and "Day 0" in text
         assert "1,500 consumers · 75 sellers" in text  # scaled down, ratio kept
-        assert "gamma 10%" in text and "beta 8% / $50,000" in text
+        assert "gamma 10%" in text and "beta 8% / $50k" in text
+    finally:
+        rc.close()
+
+
+@pytest.mark.parametrize("name", [n for n, _ in list_scenarios()])
+def test_reset_rebuilds_the_picked_scenario_with_the_shown_settings(name, monkeypatch):
+    monkeypatch.setattr("viz.model.DASHBOARD_CONSUMERS", 1000)
+    box, rc = render_page()
+    try:
+        rc.find(v.Select, label="Scenario").widget.v_model = name
+        button(rc, "Step").click()
+        first = load_scenario(name).platforms[0].name
+        fee = rc.find(v.Slider, label=f"{first}: referral fee").widget
+        fee.v_model = 0.31
+        button(rc, "Reset").click()
+        text = status_text(rc)
+        assert "Day 0" in text and f"· {name}</h3>" in text
+        assert f"{first} 31%" in text
+        button(rc, "Reset").click()  # a plain Reset keeps the scenario and the settings too
+        assert f"· {name}</h3>" in status_text(rc) and f"{first} 31%" in status_text(rc)
     finally:
         rc.close()
 

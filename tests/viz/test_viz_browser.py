@@ -1,4 +1,5 @@
-"""The dashboard in a real headless Chromium: it loads, draws, steps, resets, keeps sessions apart.
+"""The dashboard in a real headless Chromium: it loads, draws, steps, resets, keeps sessions apart,
+rebuilds the picked scenario on Reset, dates its axes, marks shocks, runs to a day, exports CSV.
 
 These catch what no in-process test can: a blank page from missing front-end files, widgets
 that fail in the browser (e.g. an incompatible ipyvue), charts that never draw.
@@ -9,10 +10,12 @@ from __future__ import annotations
 import statistics
 import time
 
+import pandas as pd
 import pytest
 
+from model.config import list_scenarios, load_scenario
 from tests.viz.conftest import CHART_NAMES
-from viz.model import DEFAULT_SCENARIO, model_params_for
+from viz.model import DEFAULT_SCENARIO, controls_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -21,8 +24,8 @@ def consumers_text(n: int) -> str:
     return f"{n:,} consumers"
 
 
-START = model_params_for(DEFAULT_SCENARIO)["n_consumers"]  # where the Consumers slider starts
-N0, STEP = START["value"], START["step"]
+START = next(c for c in controls_for(DEFAULT_SCENARIO) if c.name == "n_consumers")
+N0, STEP = START.value, int(START.step)  # where the Consumers slider starts, and its step
 
 
 def test_page_loads_draws_every_panel_and_steps(open_dashboard, artifacts):
@@ -42,7 +45,7 @@ def test_page_loads_draws_every_panel_and_steps(open_dashboard, artifacts):
         assert chart["width"] > 150 and chart["height"] > 150, f"{name}: {chart}"
     for name in CHART_NAMES[:6]:  # time series: one line (or more) per platform
         assert marks[name]["lines"] >= 2, f"{name}: {marks[name]}"
-    assert marks["network"]["symbols"] >= 4  # platforms + (entry) + (exit)
+    assert marks["network"]["symbols"] >= 5  # platforms + the three market-edge nodes
     assert marks["seller_map"]["symbols"] >= 10  # stores
 
     shot = dash.screenshot(artifacts / "dashboard.png")
@@ -113,3 +116,96 @@ def test_play_runs_the_market_until_paused(open_dashboard):
     time.sleep(1.5)
     assert dash.day() == paused_at >= 5  # and stops when paused
     assert dash.watch.page_errors == []
+
+
+SCENARIOS = [name for name, _ in list_scenarios()]
+
+
+def shot_day(name: str) -> int:
+    """A day far enough into the story for seller moves and its first shocks on screen."""
+    cfg = load_scenario(name)
+    first = min([e.day for e in cfg.events] + [p.launch_day for p in cfg.platforms
+                                                 if p.launch_day > 1], default=90)
+    return min(cfg.steps, max(120, first + 30))
+
+
+def test_reset_after_switching_rebuilds_each_scenario_with_its_settings(open_dashboard,
+                                                                        artifacts):
+    dash = open_dashboard()
+    for name in SCENARIOS:
+        dash.choose(name)
+        first = load_scenario(name).platforms[0]
+        label = f"{first.name}: referral fee"
+        assert dash.slider(label).get_attribute("aria-valuenow") == f"{first.referral_fee:g}"
+        dash.step()
+        moved = float(dash.nudge(label))
+        assert moved > first.referral_fee
+        dash.reset()
+        status = dash.status()
+        shown = f"{100 * moved:.1f}".rstrip("0").rstrip(".")
+        assert f"· {name}" in status and f"{first.name} {shown}%" in status, status
+        sellers = dash.slider("Sellers").get_attribute("aria-valuenow")
+        assert f"{int(sellers):,} sellers" in status  # the slider shows what the model runs
+
+        dash.reset()  # a plain Reset keeps the scenario and its settings
+        assert f"· {name}" in dash.status() and f"{first.name} {shown}%" in dash.status()
+        dash.run_to(shot_day(name))
+        dash.wait_for_charts()
+        time.sleep(1.0)  # let Vega finish the last frame
+        dash.screenshot(artifacts / f"dashboard-{name}.png")
+    assert dash.watch.page_errors == []
+
+
+def test_dates_on_axes_and_a_shock_marker_when_the_shock_fires(open_dashboard):
+    dash = open_dashboard()
+    dash.choose("new_rivals")  # day 1 = 1 Jul 2022; the managed platform opens on day 63
+    dash.run_to(62)
+    dash.wait_for_charts()
+    assert "Day 62 · 31 Aug 2022" in dash.status()
+    axis = dash.page.evaluate(
+        "() => document.querySelector('.flywheel-chart-gmv_share svg').textContent")
+    assert "2022" in axis and "Aug" in axis  # dates, not day numbers, on the time axis
+    assert dash.shock_markers() == 0
+    dash.step()
+    dash.page.wait_for_function(
+        "() => document.querySelectorAll('.flywheel-chart-gmv_share svg g.shocks_marks path')"
+        ".length === 1", timeout=30_000)
+    dash.page.locator(".flywheel-chart-gmv_share svg g.shocks_marks path").first.hover()
+    tooltip = dash.page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert "managed launched" in tooltip.inner_text()
+    assert "01 Sep 2022" in tooltip.inner_text()
+    assert dash.watch.page_errors == []
+
+
+def test_run_to_day_runs_a_three_year_scenario_and_stops_there(open_dashboard, artifacts):
+    dash = open_dashboard()
+    days = load_scenario(DEFAULT_SCENARIO).steps  # three years
+    start = time.monotonic()
+    dash.run_to(days, timeout=300_000)
+    took = time.monotonic() - start
+    time.sleep(1.0)
+    assert dash.day() == days  # and stays there
+    assert dash.page.get_by_role("button", name="Step").is_enabled()
+    report = f"Run to day {days} at {consumers_text(N0)}: {took:.1f} s"
+    (artifacts / "run-to-day.txt").write_text(report + "\n")
+    print("\n" + report)
+    assert dash.watch.page_errors == []
+
+
+def test_csv_download_holds_the_runs_platform_table(open_dashboard, tmp_path):
+    dash = open_dashboard()
+    for _ in range(3):
+        dash.step()
+    with dash.page.expect_download() as info:
+        dash.page.get_by_role("button", name="Download CSV").click()
+    download = info.value
+    assert download.suggested_filename == "flywheel-day3.csv"
+    path = tmp_path / "platforms.csv"
+    download.save_as(path)
+    table = pd.read_csv(path)
+    names = [p.name for p in load_scenario(DEFAULT_SCENARIO).platforms]
+    assert sorted(table["platform"].unique()) == sorted(names)
+    assert table["step"].max() == 3 and len(table) == 3 * len(names)
+    assert {"date", "gmv_share", "price_index", "multihoming_sellers"} <= set(table.columns)
+    assert table.loc[table["step"] == 1, "date"].iloc[0] == "2020-01-01"

@@ -8,16 +8,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.config import list_scenarios, load_scenario
 from viz.colors import ENTRY, EXIT, PALETTE, PSEUDO_COLORS, color_scale, platform_colors
-from viz.data import frames, records, thin_steps
+from viz.data import add_dates, frames, mask_before_launch, platform_table, records, thin_steps
+from viz.model import DashboardModel
 from viz.network import (
+    CLOSED,
+    LEFT,
+    NEW,
     graph_tables,
     migration_graph,
     network_spec,
     node_positions,
     stores_now,
 )
-from viz.plots import SERIES, SERIES_BY_NAME, series_spec
+from viz.plots import SERIES, SERIES_BY_NAME, series_spec, shock_rows
 from viz.seller_map import KIND_SHAPES, sample_stores, seller_map_spec
 from viz.status import describe_changes, hhi_label, market_status, status_html
 
@@ -27,27 +32,38 @@ def layer_data(spec: dict, index: int) -> list[dict]:
 
 
 # ------------------------------------------------------------------ colours
-def test_each_platform_keeps_one_colour_and_pseudo_nodes_are_grey():
-    colors = platform_colors(["incumbent", ENTRY, "temu", EXIT, "shein"])
-    assert colors["incumbent"] == PALETTE[0]
-    assert colors["temu"] == PALETTE[1]  # pseudo-nodes do not use up palette colours
-    assert colors["shein"] == PALETTE[2]
-    assert colors[ENTRY] == PSEUDO_COLORS[ENTRY] and colors[EXIT] == PSEUDO_COLORS[EXIT]
-    scale = color_scale(["incumbent", "temu"])
-    assert scale == {"domain": ["incumbent", "temu"], "range": [PALETTE[0], PALETTE[1]]}
+def test_each_platform_keeps_its_colour_across_scenarios_and_pseudo_nodes_are_grey():
+    alone = platform_colors(["incumbent"])["incumbent"]
+    with_rivals = platform_colors(["incumbent", ENTRY, "managed", EXIT, "content"])
+    assert with_rivals["incumbent"] == alone == PALETTE[0]  # stable per name
+    assert with_rivals[ENTRY] == PSEUDO_COLORS[ENTRY] and with_rivals[EXIT] == PSEUDO_COLORS[EXIT]
+    assert platform_colors(["managed"])["managed"] == with_rivals["managed"]
+    unknown = platform_colors(["zeta"])["zeta"]
+    assert platform_colors(["incumbent", "zeta"])["zeta"] in PALETTE and unknown in PALETTE
+    scale = color_scale(["incumbent", "managed"])
+    assert scale == {"domain": ["incumbent", "managed"],
+                     "range": [with_rivals["incumbent"], with_rivals["managed"]]}
+
+
+@pytest.mark.parametrize("name", [n for n, _ in list_scenarios()])
+def test_no_two_platforms_of_a_scenario_share_a_colour(name):
+    names = [p.name for p in load_scenario(name).platforms]
+    colors = platform_colors(names)
+    assert len(set(colors.values())) == len(names)
 
 
 def test_every_panel_uses_the_same_platform_colours(small_model):
     f = frames(small_model)
     expected = color_scale(f.platform_names)
     for series in SERIES:
-        assert series_spec(series, f.platforms, f.platform_names)["encoding"]["color"][
-            "scale"] == expected
-    points = seller_map_spec(f.sellers, f.platform_names)["layer"][1]["encoding"]["color"]
+        lines = series_spec(series, f.platforms, f.platform_names)["layer"][0]
+        assert lines["encoding"]["color"]["scale"] == expected
+    points = seller_map_spec(f.sellers, f.platform_names)["layer"][2]["encoding"]["color"]
     assert points["scale"] == expected
     graph = migration_graph(f.migrations, f.platform_names, stores_now(f.platforms), f.day)
     net = network_spec(graph, node_positions(f.platform_names), f.day)
-    node_scale = net["layer"][3]["encoding"]["color"]["scale"]
+    node_scale = next(layer["encoding"]["fill"]["scale"] for layer in net["layer"]
+                      if "fill" in layer["encoding"])
     for name, colour in zip(expected["domain"], expected["range"], strict=True):
         assert node_scale["range"][node_scale["domain"].index(name)] == colour
 
@@ -84,8 +100,8 @@ def test_series_specs_have_one_line_per_platform_and_day(small_model):
     f = frames(small_model)
     n_platforms = len(f.platform_names)
     for series in SERIES:
-        spec = series_spec(series, f.platforms, f.platform_names)
-        rows = spec["data"]["values"]
+        spec = series_spec(series, f.platforms, f.platform_names, f.start_date)
+        rows = layer_data(spec, 0)
         json.dumps(spec, allow_nan=False)
         assert spec["title"]["text"] == series.title
         days = {r["step"] for r in rows}
@@ -96,17 +112,59 @@ def test_series_specs_have_one_line_per_platform_and_day(small_model):
         assert {r["platform"] for r in rows} <= set(f.platform_names)
 
 
+def test_time_axes_show_the_scenarios_calendar(small_model):
+    f = frames(small_model)
+    assert f.start_date == "2020-01-01"
+    spec = series_spec(SERIES_BY_NAME["gmv_share"], f.platforms, f.platform_names, f.start_date)
+    x = spec["layer"][0]["encoding"]["x"]
+    assert (x["field"], x["type"]) == ("date", "temporal")
+    rows = layer_data(spec, 0)
+    assert {r["date"] for r in rows if r["step"] == 1} == {"2020-01-01"}
+    assert {r["date"] for r in rows if r["step"] == 12} == {"2020-01-12"}
+    plain = series_spec(SERIES_BY_NAME["gmv_share"], f.platforms.drop(columns="date"),
+                        f.platform_names)
+    assert plain["layer"][0]["encoding"]["x"]["field"] == "step"  # no calendar: day numbers
+
+
+def test_shocks_are_marked_with_their_label():
+    rows = shock_rows([(63, "managed launched"), (63, "fee cut"), (120, "ads")], "2022-07-01")
+    assert rows[0] == {"step": 63, "date": "2022-09-01", "when": "01 Sep 2022 (day 63)",
+                       "shock": "managed launched; fee cut"}
+    frame = pd.DataFrame({"step": [1, 2], "platform": ["a", "a"], "gmv_share": [0.5, 0.6]})
+    spec = series_spec(SERIES_BY_NAME["gmv_share"], add_dates(frame, "2022-07-01"), ["a"],
+                       "2022-07-01", [(2, "fee cut")])
+    marker = next(layer for layer in spec["layer"] if layer.get("name") == "shocks")
+    assert marker["data"]["values"][0]["shock"] == "fee cut"
+    assert {"field": "shock", "title": "what"} in marker["encoding"]["tooltip"]
+    quiet = series_spec(SERIES_BY_NAME["gmv_share"], frame, ["a"])
+    assert len(quiet["layer"]) == 1  # no shock yet, no marker
+
+
+def test_a_platform_has_no_values_before_it_launches():
+    model = DashboardModel(scenario_name="new_rivals", n_consumers=1000, n_sellers=60)
+    model.run(64)  # the managed platform opens on day 63
+    table = platform_table(model)
+    managed = table[table["platform"] == "managed"].set_index("step")
+    assert managed.loc[:62, ["price_index", "gmv_share", "sellers"]].isna().all().all()
+    assert managed.loc[63:, "price_index"].notna().all()
+    assert table.loc[table["step"] == 63, "date"].iloc[0] == "2022-09-01"
+    f = frames(model)
+    assert "content" in f.platform_names and "content" not in f.launched  # opens in 2023
+    raw = pd.DataFrame({"step": [1, 2], "platform": ["a", "a"], "v": [1, 2]})
+    assert mask_before_launch(raw, {"a": 2})["v"].tolist()[1] == 2.0
+
+
 def test_sellers_panel_shows_all_and_multihoming_sellers(small_model):
     f = frames(small_model)
-    spec = series_spec(SERIES_BY_NAME["sellers"], f.platforms, f.platform_names)
-    rows = spec["data"]["values"]
+    spec = series_spec(SERIES_BY_NAME["sellers"], f.platforms, f.platform_names, f.start_date)
+    rows = layer_data(spec, 0)
     assert {r["measure"] for r in rows} == {"all sellers", "multi-homing"}
     last = f.platforms[f.platforms["step"] == f.day].set_index("platform")
     for row in rows:
         if row["step"] == f.day:
             column = "sellers" if row["measure"] == "all sellers" else "multihoming_sellers"
             assert row["value"] == last.loc[row["platform"], column]
-    assert spec["encoding"]["strokeDash"]["field"] == "measure"
+    assert spec["layer"][0]["encoding"]["strokeDash"]["field"] == "measure"
 
 
 # ------------------------------------------------------------------ network
@@ -123,40 +181,68 @@ MOVES = pd.DataFrame([
 ], columns=["step", "from_platform", "to_platform", "move", "sellers"])
 
 
-def test_migration_graph_weights_edges_by_sellers_moved():
+def test_migration_graph_has_one_edge_per_move_type():
     graph = migration_graph(MOVES.iloc[:-1], ["A", "B"], {"A": 10, "B": 20}, day=10, window=None)
-    assert set(graph.nodes) == {"A", "B", ENTRY, EXIT}
+    assert set(graph.nodes) == {"A", "B", NEW, CLOSED, LEFT}
     assert graph.nodes["B"]["stores"] == 20
-    assert graph["A"]["B"]["weight"] == 5
-    assert graph["A"]["B"]["moves"] == {"switch": 2, "add": 3}
-    assert graph["B"]["A"]["weight"] == 1
-    assert graph[ENTRY]["A"]["weight"] == 4
-    assert graph["A"][EXIT]["weight"] == 5  # a closed store leaves the platform
-    assert graph[ENTRY]["B"]["weight"] == 2  # a first store comes from outside
-    assert not graph.has_edge(ENTRY, EXIT)  # leaving with no store left draws no edge
+    assert graph["A"]["B"]["switch"]["weight"] == 2 and graph["A"]["B"]["add"]["weight"] == 3
+    assert graph["B"]["A"]["switch"]["weight"] == 1
+    assert graph[NEW]["A"]["entry"]["weight"] == 4
+    assert graph["A"][CLOSED]["close"]["weight"] == 5  # a closed store, the seller stays
+    assert graph[NEW]["B"]["entry"]["weight"] == 2  # a seller with no store opens one again
+    assert not graph.has_edge(NEW, LEFT)  # leaving with no store left draws no edge
 
 
 def test_migration_graph_counts_only_the_recent_window():
     graph = migration_graph(MOVES, ["A", "B"], {}, day=40, window=28)
-    assert list(graph.edges) == [("B", EXIT)]
+    assert list(graph.edges(keys=True)) == [("B", LEFT, "exit")]
     empty = migration_graph(MOVES.iloc[0:0], ["A", "B"], {}, day=1)
-    assert empty.number_of_edges() == 0 and empty.number_of_nodes() == 4
+    assert empty.number_of_edges() == 0 and empty.number_of_nodes() == 5
+
+
+def _distance_to_segment(point, a, b) -> float:
+    point, a, b = (np.asarray(v, dtype=float) for v in (point, a, b))
+    t = np.clip(np.dot(point - a, b - a) / np.dot(b - a, b - a), 0.0, 1.0)
+    return float(np.hypot(*(point - (a + t * (b - a)))))
+
+
+@pytest.mark.parametrize("n_platforms", [2, 3, 5])
+def test_no_arrow_runs_through_a_node_or_a_label(n_platforms):
+    names = [f"p{i}" for i in range(n_platforms)]
+    rows = [(1, a, b, "switch", 2) for a in names for b in names if a != b]
+    rows += [(1, "(entry)", n, "entry", 1) for n in names]
+    rows += [(1, n, "(none)", "close", 1) for n in names]
+    rows += [(1, n, "(exit)", "left", 1) for n in names]
+    moves = pd.DataFrame(rows, columns=MOVES.columns)
+    graph = migration_graph(moves, names, {n: 5 for n in names}, day=1)
+    pos = node_positions(names)
+    nodes, edges = graph_tables(graph, pos)
+    for edge in edges:
+        for node in nodes:
+            ends = {edge["source"], edge["target"]}
+            clearance = _distance_to_segment((node["x"], node["y"]), (edge["x"], edge["y"]),
+                                             (edge["x2"], edge["y2"]))
+            if node["node"] not in ends:
+                assert clearance > 0.2, (edge, node["node"])
+            label = _distance_to_segment((node["lx"], node["ly"]), (edge["x"], edge["y"]),
+                                         (edge["x2"], edge["y2"]))
+            assert label > 0.2, (edge, node["node"])
 
 
 def test_network_layout_and_arrows():
     pos = node_positions(["A", "B", "C"])
-    assert pos["A"] == pytest.approx([0.0, 1.0], abs=1e-6)  # the first platform on top
-    assert pos[ENTRY][0] < 0 < pos[EXIT][0]
+    assert pos["A"][1] > max(pos[n][1] for n in (NEW, CLOSED, LEFT))  # market edge below
+    assert all(abs(np.hypot(*xy) - 1) < 1e-6 for xy in pos.values())  # all on one circle
     graph = migration_graph(MOVES.iloc[:-1], ["A", "B"], {"A": 1, "B": 1}, day=10, window=None)
     nodes, edges = graph_tables(graph, node_positions(["A", "B"]))
-    by_pair = {(e["source"], e["target"]): e for e in edges}
-    ab, ba = by_pair[("A", "B")], by_pair[("B", "A")]
-    assert ab["x"] != ba["x"]  # reciprocal edges side by side, not on top of each other
-    assert ab["angle"] == pytest.approx(180.0)  # A (top) -> B (bottom): arrow points down
-    assert ba["angle"] == 0.0
-    assert {n["node"] for n in nodes} == {"A", "B", ENTRY, EXIT}
+    lanes = [e for e in edges if {e["source"], e["target"]} == {"A", "B"}]
+    assert len(lanes) == 3 and len({(e["x"], e["y"]) for e in lanes}) == 3  # side by side
+    assert {e["move"] for e in lanes} == {"add", "switch"}
+    assert {n["node"] for n in nodes} == {"A", "B", NEW, CLOSED, LEFT}
     spec = network_spec(graph, node_positions(["A", "B"]), day=10, window=None)
     assert layer_data(spec, 0) == edges and "days 1–10" in spec["title"]["subtitle"]
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["field"] == "move" and "add" in colour["scale"]["domain"]
     json.dumps(spec, allow_nan=False)
 
 
@@ -171,6 +257,7 @@ def test_network_of_a_running_model(small_model):
     recent = f.migrations[f.migrations["step"] > f.day - 28]
     both_pseudo = recent["from_platform"].isin(["(none)", "(entry)"]) & recent[
         "to_platform"].isin(["(none)", "(exit)"])
+    both_pseudo |= recent["from_platform"] == recent["to_platform"]
     assert total == int(recent.loc[~both_pseudo, "sellers"].sum())
 
 
@@ -178,11 +265,14 @@ def test_network_of_a_running_model(small_model):
 def test_seller_map_plots_every_store_by_platform_and_kind(small_model):
     f = frames(small_model)
     spec = seller_map_spec(f.sellers, f.platform_names)
-    points = layer_data(spec, 1)
+    points = layer_data(spec, 2)
+    assert layer_data(spec, 1)[0]["label"].startswith("break-even")
+    legends = [spec["layer"][2]["encoding"][c]["legend"]["orient"] for c in ("color", "shape")]
+    assert legends == ["right", "right"]  # beside the plot, never cut off below it
     assert len(points) == len(f.sellers)
     assert {p["platform"] for p in points} <= set(f.platform_names)
     assert {p["kind"] for p in points} <= set(KIND_SHAPES)
-    enc = spec["layer"][1]["encoding"]
+    enc = spec["layer"][2]["encoding"]
     assert (enc["x"]["field"], enc["y"]["field"]) == ("unit_cost", "price")
     assert enc["shape"]["field"] == "kind"
     json.dumps(spec, allow_nan=False)
@@ -210,7 +300,7 @@ def test_status_names_leader_hhi_and_settings(small_model):
     assert status.leader == today.loc[today["gmv_share"].idxmax(), "platform"]
     assert status.hhi == pytest.approx(float(today["hhi"].iloc[0]))
     text = status_html(status, "flywheel")
-    assert f"Day {f.day} · flywheel" in text and status.leader in text
+    assert f"Day {f.day} · 12 Jan 2020 · flywheel" in text and status.leader in text
     assert "2,000 consumers" in text and "120 sellers" in text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from viz import assets
-from viz.assets import NpmAsset, ensure_assets, is_present, missing_assets, required_assets
+from viz.assets import FrontEndAsset, ensure_assets, is_present, missing_assets, required_assets
 from viz.server import (
     ALLOWED_ENV,
     DashboardServer,
@@ -59,49 +58,57 @@ def test_required_assets_follow_the_installed_solara():
     assert f"requirejs@{wanted['requirejs']}/" in template
     assert {"font-awesome", "@widgetti/vue-grid-layout", "vega", "vega-lite",
             "vega-embed"} <= set(wanted)
-    assert NpmAsset("vega", "5").dirname == "vega@5"  # the URL's range, not the resolved version
+    assert FrontEndAsset("vega", "5").dirname == "vega@5"  # the URL's range, not a version
 
 
-def fake_npm(bin_dir: Path, log: Path) -> None:
-    """An ``npm`` that packs a one-file tarball for any spec and logs its calls."""
-    script = bin_dir / "npm"
-    script.write_text(f"""#!{sys.executable}
-import io, sys, tarfile, pathlib
-spec = sys.argv[2]
-dest = pathlib.Path(sys.argv[sys.argv.index("--pack-destination") + 1])
-with open({str(log)!r}, "a") as f:
-    f.write(spec + "\\n")
-data = ("/* " + spec + " */").encode()
-with tarfile.open(dest / "pkg.tgz", "w:gz") as tar:
-    info = tarfile.TarInfo("package/dist/main.js"); info.size = len(data)
-    tar.addfile(info, io.BytesIO(data))
-""")
-    script.chmod(0o755)
+def fake_packaged(root: Path) -> Path:
+    """A stand-in for solara-assets' share/solara/cdn: one small file per shipped package."""
+    shipped = ["@widgetti/solara-vuetify-app@10.1.1", "requirejs@2.3.6", "font-awesome@4.5.0",
+               "@widgetti/vue-grid-layout@2.3.13-alpha.2", "vega@5.9.0", "vega@5.21.0",
+               "vega@4.4.0", "vega-lite@5.2.0", "vega-embed@6.20.2"]
+    for name in shipped:
+        (root / name / "dist").mkdir(parents=True)
+        (root / name / "dist" / "main.js").write_text(f"/* {name} */")
+    return root
 
 
-def test_ensure_assets_fetches_only_what_is_missing(tmp_path, monkeypatch):
-    bin_dir, cache, log = tmp_path / "bin", tmp_path / "cache", tmp_path / "npm.log"
-    bin_dir.mkdir()
-    fake_npm(bin_dir, log)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+def test_every_file_the_installed_solara_asks_for_is_packaged():
+    """solara-assets (pinned in pyproject) ships what the installed Solara loads: offline."""
+    packaged = assets.packaged_dir()
+    for asset in required_assets():
+        assert assets.packaged_source(asset, packaged) is not None, asset.spec
+
+
+def test_a_major_range_is_served_by_the_highest_shipped_version(tmp_path):
+    packaged = fake_packaged(tmp_path / "cdn")
+    assert assets.packaged_source(FrontEndAsset("vega", "5"), packaged).name == "vega@5.21.0"
+    assert assets.packaged_source(FrontEndAsset("requirejs", "2.3.6"), packaged).name == \
+        "requirejs@2.3.6"
+    assert assets.packaged_source(FrontEndAsset("vega", "6"), packaged) is None
+    with pytest.raises(RuntimeError, match="vega@6 is not among the front-end files"):
+        assets.copy_asset(FrontEndAsset("vega", "6"), tmp_path / "cache", packaged)
+
+
+def test_ensure_assets_copies_only_what_is_missing(tmp_path, monkeypatch):
+    packaged = fake_packaged(tmp_path / "cdn")
+    monkeypatch.setattr(assets, "packaged_dir", lambda: packaged)
+    cache = tmp_path / "cache"
     wanted = required_assets()
     assert missing_assets(cache) == wanted
-
     ensure_assets(cache)
     assert missing_assets(cache) == []
-    for asset in wanted:
-        main = cache / asset.dirname / "dist" / "main.js"
-        assert main.read_text() == f"/* {asset.spec} */"
-    assert log.read_text().split() == [a.spec for a in wanted]
+    vega = next(a for a in wanted if a.name == "vega")
+    assert (cache / vega.dirname / "dist" / "main.js").read_text() == "/* vega@5.21.0 */"
 
-    ensure_assets(cache)  # a second run asks npm for nothing
-    assert len(log.read_text().split()) == len(wanted)
+    stamp = (cache / wanted[1].dirname / assets._MARKER).stat().st_mtime_ns
+    ensure_assets(cache)  # a second run copies nothing
+    assert (cache / wanted[1].dirname / assets._MARKER).stat().st_mtime_ns == stamp
 
     broken = wanted[0]
-    (cache / broken.dirname / assets._MARKER).unlink()  # an interrupted unpack is redone
+    (cache / broken.dirname / assets._MARKER).unlink()  # an interrupted copy is redone
     assert not is_present(cache, broken)
     ensure_assets(cache)
-    assert log.read_text().split()[-1] == broken.spec and is_present(cache, broken)
+    assert is_present(cache, broken)
 
 
 def test_server_refuses_to_start_without_assets(tmp_path):
@@ -141,19 +148,16 @@ def test_viz_command_serves_on_loopback_and_prints_its_address():
     assert not port_in_use("127.0.0.1", port)  # Solara stopped with it
 
 
-def test_tarball_layout_is_what_the_proxy_reads(tmp_path, monkeypatch):
+def test_cache_layout_is_what_the_proxy_reads(tmp_path):
     """The cache holds ``<name>@<version>/<file>``, as Solara's /_solara/cdn/ proxy looks up."""
     from solara.server.cdn_helper import get_path
 
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake_npm(bin_dir, tmp_path / "npm.log")
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    packaged = fake_packaged(tmp_path / "cdn")
     cache = tmp_path / "cache"
     cache.mkdir()
-    assets.fetch_asset(NpmAsset("@widgetti/solara-vuetify-app", "10.1.1"), cache)
-    found = get_path(cache, "@widgetti/solara-vuetify-app@10.1.1/dist/main.js")
-    assert found.read_text() == "/* @widgetti/solara-vuetify-app@10.1.1 */"
+    assets.copy_asset(FrontEndAsset("vega", "5"), cache, packaged)
+    found = get_path(cache, "vega@5/dist/main.js")
+    assert found.read_text() == "/* vega@5.21.0 */"
 
 
 LOCAL = allowed_hosts("127.0.0.1")
