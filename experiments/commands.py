@@ -177,8 +177,7 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
         outcome = _execute(plan, store, workers, scheduler, fresh=not resume,
                            retry_failed=True, progress=progress, aside=aside)
         return _report_run(out_dir, outcome, reps, steps, model,
-                           report_context(model, scenario, overrides), rolling,
-                           overrides=overrides)
+                           report_context(model, scenario, overrides), rolling, overrides)
 
 
 @contextmanager
