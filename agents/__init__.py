@@ -7,7 +7,6 @@ vectorised pass; each agent object is a view onto its row, for inspection.
 
 from agents.consumer import Consumer, ConsumerArrays
 from agents.platform import Platform
-from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller, SellerArrays
+from agents.seller import SELLER_KINDS, Seller, SellerArrays
 
-__all__ = ["Consumer", "ConsumerArrays", "Platform", "Seller", "SellerArrays", "SELLER_KINDS",
-           "KIND_PROFILES"]
+__all__ = ["Consumer", "ConsumerArrays", "Platform", "Seller", "SellerArrays", "SELLER_KINDS"]

@@ -17,23 +17,9 @@ if TYPE_CHECKING:
 
 SELLER_KINDS = ("factory", "trader", "brand", "big_seller", "first_party")
 
-# Per kind: unit cost and quality relative to the category's reference price; the three
-# pillars of competence (0–1): product selection, logistics and sales channel; capacity =
-# how many platforms it can run stores on at once; starting cash (x the configured mean);
-# fake_reviews = relative propensity to buy reviews (what enforcement sweeps catch).
-# "first_party" is a platform's own retail (1P) product line, not drawn at random.
-KIND_PROFILES: dict[str, dict[str, float]] = {
-    "factory": {"cost": 0.45, "quality": 0.45, "selection": 0.3, "logistics": 0.4,
-                "channel": 0.2, "capacity": 2, "cash": 1.0, "fake_reviews": 1.0},
-    "trader": {"cost": 0.62, "quality": 0.5, "selection": 0.6, "logistics": 0.5,
-               "channel": 0.6, "capacity": 2, "cash": 0.8, "fake_reviews": 1.4},
-    "brand": {"cost": 0.7, "quality": 0.85, "selection": 0.8, "logistics": 0.6,
-              "channel": 0.7, "capacity": 2, "cash": 1.5, "fake_reviews": 0.2},
-    "big_seller": {"cost": 0.52, "quality": 0.6, "selection": 0.7, "logistics": 0.8,
-                   "channel": 0.9, "capacity": 4, "cash": 4.0, "fake_reviews": 1.2},
-    "first_party": {"cost": 0.55, "quality": 0.6, "selection": 0.7, "logistics": 1.0,
-                    "channel": 1.0, "capacity": 1, "cash": 0.0, "fake_reviews": 0.0},
-}
+# What distinguishes the kinds (cost, quality, competences, capacity, cash, review fraud) is
+# configuration: ``sellers.kinds.KIND.*`` (model.behaviour.SellerKindConfig). "first_party"
+# is a platform's own retail (1P) product line, not drawn at random.
 INDEPENDENT = -1  # owner of a third-party seller
 
 
@@ -99,17 +85,18 @@ class SellerArrays:
         self._reserve(self.count + n)
         idx = np.arange(self.count, self.count + n)
         self.count += n
-        profile = {key: np.array([KIND_PROFILES[k][key] for k in SELLER_KINDS])
-                   for key in KIND_PROFILES["factory"]}
-        noise = rng.lognormal(0.0, 0.15, size=(5, n))
+        profile = {key: np.array([getattr(config.kinds[k], key) for k in SELLER_KINDS])
+                   for key in ("unit_cost", "quality", "selection", "logistics", "channel",
+                               "capacity", "cash")}
+        noise = rng.lognormal(0.0, config.trait_spread, size=(5, n))
         self.kind[idx] = kinds
         self.category[idx] = categories
-        self.unit_cost[idx] = profile["cost"][kinds] * reference_price[categories] * noise[0]
+        self.unit_cost[idx] = profile["unit_cost"][kinds] * reference_price[categories] * noise[0]
         self.quality[idx] = np.clip(profile["quality"][kinds] * noise[1], 0.05, 1.0)
         for pillar, row in (("selection", 2), ("logistics", 3), ("channel", 4)):
             getattr(self, pillar)[idx] = np.clip(profile[pillar][kinds] * noise[row], 0.05, 1.0)
         self.owner[idx] = INDEPENDENT
-        self.product_since[idx] = day - rng.integers(0, 730, size=n)
+        self.product_since[idx] = day - rng.integers(0, config.max_product_age, size=n)
         self.capacity[idx] = profile["capacity"][kinds]
         self.cash[idx] = config.initial_cash * profile["cash"][kinds]
         self.alive[idx] = True

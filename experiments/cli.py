@@ -42,10 +42,21 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
                    default=None, help="no progress bar (it is off anyway when not on a terminal)")
 
 
+def package_version() -> str:
+    """The installed flywheel version (from the package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("flywheel")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="flywheel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"flywheel {package_version()}")
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     an = sub.add_parser("analyze", help="sensitivity indices and plots of a finished sweep")
     an.add_argument("directory", help="the sweep's output folder")
     an.add_argument("--out", help="where to write the analysis (default DIRECTORY/analysis)")
+
+    rep = sub.add_parser("reproduce", help="re-run one stored run and check it bit for bit")
+    rep.add_argument("directory", help="a results folder (of flywheel run or sweep)")
+    rep.add_argument("run_id", help="the run's id, e.g. p000000-r000 (see manifest.jsonl)")
 
     th = sub.add_parser("theory", help="run the theory experiments (experiments/theory/*.toml) "
                                        "and judge each prediction with a 95%% CI")
@@ -162,6 +177,10 @@ def _dispatch(args: argparse.Namespace) -> int:
                                   aside=args.aside)
     if args.command == "analyze":
         return commands.cmd_analyze(args.directory, args.out)
+    if args.command == "reproduce":
+        from experiments.reproduce import cmd_reproduce
+
+        return cmd_reproduce(args.directory, args.run_id)
     if args.command == "theory":
         return commands.cmd_theory(args.names, out=args.out, workers=args.workers,
                                    scheduler=args.scheduler, reps=args.reps, steps=args.steps,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ from experiments.folders import claimable, record
 from experiments.models import DEFAULT_MODEL
 from experiments.plan import Plan, PlanError, plan_replicates, plan_sweep
 from experiments.replicate import ci_table
-from experiments.runner import SweepOutcome, run_plan
+from experiments.runner import RUN_ID_COLUMNS, SweepOutcome, run_plan
 from experiments.storage import RunStore, StoreError, read_table
 from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, SweepSpecError, load_sweep
 from model.config import ConfigError, MarketConfig, load_scenario, scenario_path
@@ -99,6 +100,8 @@ def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
 def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, fresh: bool,
              retry_failed: bool, progress: bool | None, aside: bool = False) -> SweepOutcome:
     out = store.root
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     with ExitStack() as stack:
         try:
             backend = stack.enter_context(make_backend(workers, scheduler))
@@ -174,7 +177,7 @@ def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None
         outcome = _execute(plan, store, workers, scheduler, fresh=not resume,
                            retry_failed=True, progress=progress, aside=aside)
         return _report_run(out_dir, outcome, reps, steps, model,
-                           report_context(model, scenario, overrides), rolling)
+                           report_context(model, scenario, overrides), rolling, overrides)
 
 
 @contextmanager
@@ -197,14 +200,16 @@ def report_context(model: str, scenario: str, overrides: dict
     if model != DEFAULT_MODEL:
         return None, None
     try:
-        return load_scenario(scenario, overrides), scenario_path(scenario)
+        with catch_warnings():
+            simplefilter("ignore")  # overrides shadowed by events were reported before the runs
+            return load_scenario(scenario, overrides), scenario_path(scenario)
     except ConfigError:
         return None, None
 
 
 def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, model: str,
                 context: tuple[MarketConfig | None, Path | None] = (None, None),
-                rolling: int = 7) -> int:
+                rolling: int = 7, overrides: dict[str, Any] | None = None) -> int:
     from experiments.report import format_summary, write_report
 
     platforms = read_table(out_dir, "platforms")
@@ -223,7 +228,10 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
             frame = read_table(out_dir, path.stem)
             if len(frame.columns):
                 record(out_dir, [out_dir / f"{path.stem}.csv"])
-                frame.drop(columns=["run_id", "point", "rep"]).to_csv(
+                overrides = overrides or {}
+                frame.drop(columns=[*RUN_ID_COLUMNS, *overrides,
+                                    *(f"param:{key}" for key in overrides)],
+                           errors="ignore").to_csv(
                     out_dir / f"{path.stem}.csv", index=False)
     n_done = int(platforms["run_id"].nunique())
     summary = pd.read_csv(files["summary_csv"])
@@ -331,7 +339,11 @@ def cmd_analyze(directory: str, out: str | None = None) -> int:
     print_warnings(notes)
     for metric, table in tables.items():
         print(f"\n== {metric} ==")
-        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+        shown = table.drop(columns=["note"], errors="ignore")
+        print(shown.to_string(float_format=lambda v: f"{v:.4f}"))
+        if "converged" in table and not table["converged"].all():
+            for name, row in table[~table["converged"]].iterrows():
+                print(f"warning: {metric}, {name}: not converged: {row['note']}")
     print(f"\nanalysis written to {Path(out) if out else Path(directory) / 'analysis'}")
     return 0
 

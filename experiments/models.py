@@ -111,6 +111,50 @@ def validator_for(ref: str) -> Validator | None:
     return getattr(resolve_model(ref), "validate", None)
 
 
+def scenario_digest(ref: str, scenario: str) -> str:
+    """SHA-256 of the real model's scenario file (``""`` for other models): part of each run's
+    identity, so an edited scenario file never passes for the one old results were made with."""
+    if ref != DEFAULT_MODEL:
+        return ""
+    from model.config import ConfigError, scenario_path
+    from model.config_toml import file_sha256
+
+    try:
+        return file_sha256(scenario_path(scenario))
+    except ConfigError:
+        return ""  # an unknown scenario is reported by validation, naming it
+
+
+def resolved_config(ref: str, scenario: str, params: Mapping[str, Any]) -> str | None:
+    """The configuration a run of the real model uses, as TOML (``None`` for other models)."""
+    if ref != DEFAULT_MODEL:
+        return None
+    from warnings import catch_warnings, simplefilter
+
+    from model.config import load_scenario
+    from model.config_toml import config_to_toml
+
+    with catch_warnings():
+        simplefilter("ignore")  # warnings about the overrides are reported by the plan
+        return config_to_toml(load_scenario(scenario, overrides=dict(params)))
+
+
+PROVENANCE_PACKAGES = ("numpy", "mesa", "pandas", "pyarrow", "scipy", "SALib", "dask")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages results depend on (``"-"`` when one is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for name in PROVENANCE_PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "-"
+    return versions
+
+
 def scenario_names(ref: str) -> list[str] | None:
     """Known scenario names for the model, or ``None`` when the model has no scenario list."""
     if ref != DEFAULT_MODEL:

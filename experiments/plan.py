@@ -10,14 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 
 from experiments.designs import sample_design
 from experiments.metrics import MetricError, compute_metric
-from experiments.models import resolve_model, validator_for
-from experiments.replicate import spawn_seeds
+from experiments.models import (
+    package_versions,
+    resolve_model,
+    resolved_config,
+    scenario_digest,
+    validator_for,
+)
+from experiments.replicate import replication_seeds
 from experiments.sweep_spec import MetricSpec, SweepSpec
 
 
@@ -38,6 +45,7 @@ class RunTask:
     seed: int
     steps: int
     metrics: tuple[MetricSpec, ...] = ()
+    scenario_sha256: str = ""
 
     def identity(self) -> dict[str, Any]:
         """The fields that determine the run's results (used for the sweep fingerprint)."""
@@ -74,7 +82,21 @@ class Plan:
             "design_matrix": None if self.design_matrix is None else self.design_matrix.tolist(),
             "seeds": sorted({t.seed for t in self.tasks}),
             "meta": self.meta,
+            "provenance": self.provenance(),
         }
+
+    def provenance(self) -> dict[str, Any]:
+        """Scenario file hash, resolved configuration (with the fixed overrides) as TOML, and
+        the versions of the packages results depend on."""
+        task = self.tasks[0] if self.tasks else None
+        config = None
+        if task is not None:
+            try:
+                config = resolved_config(task.model, task.scenario, self.fixed)
+            except ValueError:  # a model's own refusal is reported by validation
+                config = None
+        return {"scenario_sha256": task.scenario_sha256 if task else "",
+                "config_toml": config, "packages": package_versions()}
 
 
 def run_id(point: int, rep: int) -> str:
@@ -86,45 +108,59 @@ def make_tasks(
     model: str, scenario: str, points: list[dict[str, Any]], fixed: dict[str, Any],
     reps: int, base_seed: int, steps: int, metrics: tuple[MetricSpec, ...] = (),
 ) -> list[RunTask]:
-    """Tasks for every point x replication; replication r uses the same seed at every point."""
-    seeds = spawn_seeds(base_seed, reps)
+    """Tasks for every point x replication; replication r uses the same seed at every point
+    (replication 0 the base seed itself)."""
+    seeds = replication_seeds(base_seed, reps)
+    digest = scenario_digest(model, scenario)
     return [
-        RunTask(run_id(i, r), i, r, model, scenario, {**fixed, **point}, seeds[r], steps, metrics)
+        RunTask(run_id(i, r), i, r, model, scenario, {**fixed, **point}, seeds[r], steps, metrics,
+                digest)
         for i, point in enumerate(points)
         for r in range(reps)
     ]
 
 
+class CheckedPoints(NamedTuple):
+    """What :func:`check_points` found: the validated configurations and the warnings."""
+
+    configs: list[Any]
+    warnings: list[str]
+
+
 def check_points(model: str, scenario: str, points: list[dict[str, Any]],
-                 fixed: dict[str, Any]) -> list[Any]:
+                 fixed: dict[str, Any]) -> CheckedPoints:
     """Refuse an unknown scenario or fixed override, or any design point the model's config
     rejects (every point is checked, not a sample: a wrong type may first appear at the last).
 
     Returns what the validator returned for each distinct point (the real model: its
-    :class:`~model.config.MarketConfig`, from which the memory it needs is estimated).
+    :class:`~model.config.MarketConfig`, from which the memory it needs is estimated) and the
+    distinct warnings the configuration gave (e.g. an override that a scheduled event later
+    resets).
     """
     validate = validator_for(model)
     if validate is None:
-        return []
-    try:
-        validate(scenario, fixed)
-    except Exception as exc:  # the model's own error type (ConfigError, ...)
-        raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: {exc}"
-                        ) from exc
-    seen: set[str] = set()
-    built = []
-    for i, point in enumerate(points):
-        overrides = {**fixed, **point}
-        key = json.dumps(overrides, sort_keys=True, default=repr)
-        if key in seen:
-            continue
-        seen.add(key)
+        return CheckedPoints([], [])
+    with catch_warnings(record=True) as caught:
+        simplefilter("always")
         try:
-            built.append(validate(scenario, overrides))
+            validate(scenario, fixed)
         except Exception as exc:  # the model's own error type (ConfigError, ...)
-            raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: {exc}"
-                            ) from exc
-    return built
+            raise PlanError(f"scenario {scenario!r} with fixed overrides {fixed} refused: "
+                            f"{exc}") from exc
+        seen: set[str] = set()
+        built = []
+        for i, point in enumerate(points):
+            overrides = {**fixed, **point}
+            key = json.dumps(overrides, sort_keys=True, default=repr)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                built.append(validate(scenario, overrides))
+            except Exception as exc:  # the model's own error type (ConfigError, ...)
+                raise PlanError(f"design point {i} {point} refused by scenario {scenario!r}: "
+                                f"{exc}") from exc
+    return CheckedPoints(built, list(dict.fromkeys(str(w.message) for w in caught)))
 
 
 def probe_metrics(task: RunTask, max_steps: int = 2) -> list[str]:
@@ -173,15 +209,19 @@ def check_ranges(spec: SweepSpec, base: dict[str, Any]) -> None:
 def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
     """Sample the design, check every point against the model config, and build the tasks."""
     x, points = sample_design(spec)
+    warnings = []
     if validate:
         check_points(spec.model, spec.scenario, [], spec.fixed)
-        check_ranges(spec, points[0])
-        built = check_points(spec.model, spec.scenario, points, spec.fixed)
+        with catch_warnings():
+            simplefilter("ignore")  # the same warnings come from the points checked next
+            check_ranges(spec, points[0])
+        checked = check_points(spec.model, spec.scenario, points, spec.fixed)
+        warnings, built = checked.warnings, checked.configs
     else:
         built = []
     tasks = make_tasks(spec.model, spec.scenario, points, spec.fixed, spec.replications,
                        spec.seed, spec.steps, spec.metrics)
-    warnings = probe_metrics(tasks[0]) if validate else []
+    warnings += probe_metrics(tasks[0]) if validate else []
     meta = {"name": spec.name, "design": spec.design, "model": spec.model,
             "scenario": spec.scenario, "replications": spec.replications, "steps": spec.steps,
             "seed": spec.seed, "samples": spec.samples, "spec": asdict(spec)}
@@ -192,11 +232,13 @@ def plan_sweep(spec: SweepSpec, validate: bool = True) -> Plan:
 def plan_replicates(model: str, scenario: str, overrides: dict[str, Any], reps: int,
                     seed: int, steps: int, validate: bool = True) -> Plan:
     """``reps`` replications of one scenario with fixed overrides."""
-    built = check_points(model, scenario, [{}], overrides) if validate else []
+    checked = (check_points(model, scenario, [{}], overrides) if validate
+               else CheckedPoints([], []))
     tasks = make_tasks(model, scenario, [{}], overrides, reps, seed, steps)
     meta = {"model": model, "scenario": scenario, "replications": reps, "steps": steps,
             "seed": seed}
-    return Plan("replicates", tasks, [{}], overrides, None, meta, memory_bytes=_largest(built))
+    return Plan("replicates", tasks, [{}], overrides, None, meta, checked.warnings,
+                memory_bytes=_largest(checked.configs))
 
 
 def _largest(configs: list[Any]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import os
 import platform
 import socket
@@ -31,7 +32,7 @@ import pyarrow.parquet as pq
 
 from experiments.executors import Backend
 from experiments.metrics import compute_metrics
-from experiments.models import ModelFn, resolve_model
+from experiments.models import ModelFn, package_versions, resolve_model, resolved_config
 from experiments.plan import Plan, RunTask
 from experiments.progress import Progress
 from experiments.storage import RunStore, latest_records
@@ -53,6 +54,8 @@ class RunResult:
     error: str | None = None
     traceback: str | None = None
     code_version: str = ""
+    packages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,11 +73,28 @@ class SweepOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
+def run_columns(task: RunTask, existing: list[str]) -> dict[str, Any]:
+    """The run's seed and parameter values, one column each (lists and tables as JSON text);
+    a parameter named like one of the table's own columns gets a ``param:`` prefix."""
+    columns: dict[str, Any] = {"seed": task.seed}
+    for key, value in task.params.items():
+        name = f"param:{key}" if key in existing or key in RUN_ID_COLUMNS else key
+        columns[name] = json.dumps(value) if isinstance(value, list | dict) else value
+    return columns
+
+
+RUN_ID_COLUMNS = ("run_id", "point", "rep", "seed")
+
+
 def to_parquet_bytes(df: pd.DataFrame, task: RunTask | None = None) -> bytes:
-    """Serialise a frame as zstd-compressed Parquet, prefixed with the run's id, point and rep."""
+    """Serialise a frame as zstd-compressed Parquet, prefixed with the run's id, point, rep,
+    seed and parameter values (so the tables of many runs read as one long table)."""
     table = pa.Table.from_pandas(df, preserve_index=False)
     if task is not None:
         n = table.num_rows
+        extra = run_columns(task, list(df.columns))
+        for position, (name, value) in enumerate(extra.items()):
+            table = table.add_column(position, name, pa.array([value] * n))
         table = table.add_column(0, "rep", pa.array(np.full(n, task.rep, dtype=np.int64)))
         table = table.add_column(0, "point", pa.array(np.full(n, task.point, dtype=np.int64)))
         table = table.add_column(0, "run_id", pa.array([task.run_id] * n, type=pa.string()))
@@ -92,7 +112,7 @@ def execute(task: RunTask, model_fn: ModelFn | None = None) -> RunResult:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     base = {"run_id": task.run_id, "started": started, "host": socket.gethostname(),
-            "pid": os.getpid(), "code_version": code_version()}
+            "pid": os.getpid(), "code_version": code_version(), "packages": _packages()}
     try:
         fn = model_fn if model_fn is not None else resolve_model(task.model)
         frames = fn(task.scenario, dict(task.params), task.seed, task.steps)
@@ -104,8 +124,10 @@ def execute(task: RunTask, model_fn: ModelFn | None = None) -> RunResult:
         tables, rows = {}, {}
         for name, df in frames.items():
             tables[name], rows[name] = to_parquet_bytes(df, task), len(df)
+        config = resolved_config(task.model, task.scenario, task.params)
+        files = {"config.toml": config.encode()} if config is not None else {}
         return RunResult(status="done", duration_s=time.perf_counter() - t0, tables=tables,
-                         rows=rows, metrics=metrics, **base)
+                         rows=rows, metrics=metrics, files=files, **base)
     except Exception as exc:
         return RunResult(status="failed", duration_s=time.perf_counter() - t0,
                          error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
@@ -113,6 +135,7 @@ def execute(task: RunTask, model_fn: ModelFn | None = None) -> RunResult:
 
 
 SOURCE_DIRS = ("model", "agents", "experiments")
+_packages = functools.cache(package_versions)
 
 
 @functools.cache
@@ -145,9 +168,10 @@ def make_record(task: RunTask, result: RunResult) -> dict[str, Any]:
     """The manifest record of a finished run."""
     return {
         "run_id": task.run_id, "status": result.status, "point": task.point, "rep": task.rep,
-        "scenario": task.scenario, "model": task.model, "params": task.params,
-        "seed": task.seed, "steps": task.steps,
+        "scenario": task.scenario, "scenario_sha256": task.scenario_sha256, "model": task.model,
+        "params": task.params, "seed": task.seed, "steps": task.steps,
         "code_version": result.code_version or code_version(),
+        "packages": result.packages or _packages(),
         "python": platform.python_version(), "duration_s": round(result.duration_s, 6),
         "started": result.started, "host": result.host, "pid": result.pid, "rows": result.rows,
         "metrics": result.metrics, "error": result.error, "traceback": result.traceback,
@@ -213,7 +237,7 @@ def _run_plan(plan: Plan, store: RunStore, backend: Backend, fresh: bool, retry_
                     broken = exc
                 result = fut.result() if exc is None else _lost(task, exc)
                 record = make_record(task, result)
-                store.commit(record, result.tables)
+                store.commit(record, result.tables, result.files)
                 if result.code_version and result.code_version != outcome.code_version:
                     v = result.code_version
                     outcome.other_versions[v] = outcome.other_versions.get(v, 0) + 1

@@ -8,18 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import pandas as pd
 
 from model.config import MarketConfig, load_scenario
+from model.event_overrides import ShadowedOverrideWarning
 from model.market import MarketModel
 from model.targets import evaluate
 
 
 def build_model(scenario: str | MarketConfig, params: Mapping[str, Any] | None = None,
                 seed: int = 0) -> MarketModel:
-    """A fresh model for ``scenario`` with dotted-key ``params`` applied."""
-    config = scenario if isinstance(scenario, MarketConfig) else load_scenario(scenario, params)
+    """A fresh model for ``scenario`` with dotted-key ``params`` applied.
+
+    Overrides shadowed by events are not warned about here: a plan reports them once, up
+    front, rather than every run of a sweep.
+    """
+    if isinstance(scenario, MarketConfig):
+        return MarketModel(scenario, rng=seed)
+    with catch_warnings():
+        simplefilter("ignore", ShadowedOverrideWarning)
+        config = load_scenario(scenario, params)
     return MarketModel(config, rng=seed)
 
 

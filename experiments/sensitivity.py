@@ -125,10 +125,50 @@ def _sobol(res: SweepResults, metric: str) -> tuple[pd.DataFrame, pd.DataFrame |
                                conf_level=s["conf_level"], seed=s["seed"])
     table = pd.DataFrame({k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")},
                          index=pd.Index(problem["names"], name="parameter"))
+    table = flag_unconverged(table, int(s["samples"]))
     s2 = None
     if s["second_order"]:
         s2 = pd.DataFrame(si["S2"], index=problem["names"], columns=problem["names"])
     return table, s2
+
+
+NEGLIGIBLE_INDEX = 0.05  # an index whose whole CI lies below this is read as "no effect"
+TARGET_HALF_WIDTH = 0.05  # CI half-width at which an index is precise enough to rank
+
+
+def flag_unconverged(table: pd.DataFrame, samples: int) -> pd.DataFrame:
+    """Add ``converged`` and ``note`` to a Sobol' table: an index has not converged when S1 is
+    below 0 beyond its CI, ST is above 1, or a CI is wider than its (non-negligible) index
+    and than ±0.05.
+    The note gives the base sample size N that would bring every CI to about ±0.05 (CIs
+    shrink as 1/sqrt(N); Sobol' designs want a power of 2).
+
+    >>> t = pd.DataFrame({"S1": [0.5, -0.3], "S1_conf": [0.02, 0.1], "ST": [0.6, 1.2],
+    ...                   "ST_conf": [0.03, 0.4]}, index=["a", "b"])
+    >>> flag_unconverged(t, 32)["converged"].tolist()
+    [True, False]
+    """
+    table = table.copy()
+    notes = []
+    for _, row in table.iterrows():
+        problems = []
+        if row["S1"] + row["S1_conf"] < 0:
+            problems.append("S1 < 0 beyond its CI")
+        if row["ST"] > 1:
+            problems.append("ST > 1")
+        for name in ("S1", "ST"):
+            value, conf = abs(row[name]), row[f"{name}_conf"]
+            if conf > max(value, TARGET_HALF_WIDTH) and value + conf >= NEGLIGIBLE_INDEX:
+                problems.append(f"{name} CI wider than the index")
+        if problems:
+            widest = max(row["S1_conf"], row["ST_conf"])
+            needed = samples * (widest / TARGET_HALF_WIDTH) ** 2
+            power = 2 ** int(np.ceil(np.log2(max(needed, samples + 1))))
+            problems.append(f"CI ±{widest:.2g} at N = {samples}: N ≈ {power} for ±0.05")
+        notes.append("; ".join(problems))
+    table["converged"] = [not n for n in notes]
+    table["note"] = notes
+    return table
 
 
 def _morris(res: SweepResults, metric: str) -> pd.DataFrame:

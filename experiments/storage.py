@@ -10,12 +10,12 @@ Layout of an output directory::
 A run counts as done when its manifest record says so and its directory exists. Its directory is
 renamed into place *before* the record is appended, so a kill at any moment leaves either a
 complete run or one that is simply redone (its directory replaced, never duplicated). Only the
-driver process writes, under an exclusive lock on ``.lock``.
+driver process writes, under an exclusive lock on ``.lock`` (``filelock``: Linux, macOS and
+Windows).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from experiments.folders import StoreError, claim, clear_own, remove_staging, set_aside
 
@@ -108,20 +109,19 @@ class RunStore:
         self.root = Path(root)
         self.runs = self.root / "runs"
         self.tmp = self.root / "tmp"
-        self._lock_fd: int | None = None
+        self._lock: FileLock | None = None
         self._manifest_fd: int | None = None
         self.problems: list[str] = []  # garbled manifest lines, damaged runs (to report)
 
     def __enter__(self) -> RunStore:
         claim(self.root)
-        fd = os.open(self.root / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+        lock = FileLock(self.root / ".lock")
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            os.close(fd)
+            lock.acquire(timeout=0)
+        except Timeout as exc:
             raise StoreError(f"--out {str(self.root)!r}: in use by another running command "
                              "(run or sweep); wait for it to finish") from exc
-        self._lock_fd = fd
+        self._lock = lock
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -130,10 +130,9 @@ class RunStore:
         if self._manifest_fd is not None:
             os.close(self._manifest_fd)
             self._manifest_fd = None
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def prepare(self, plan_json: dict[str, Any], fresh: bool = False,
                 aside: bool = False) -> Path | None:
@@ -146,17 +145,23 @@ class RunStore:
         plan_path = self.root / PLAN
         moved = None
         if plan_path.exists():
-            old_fingerprint = _read_fingerprint(plan_path)
-            if old_fingerprint == "unreadable" and not aside:
+            old = _read_plan(plan_path)
+            old_fingerprint = "unreadable" if old is None else str(old.get("fingerprint"))
+            if old is None and not aside:
                 raise StoreError(f"--out {str(self.root)!r}: {PLAN} cannot be read, so these "
                                  "results cannot be resumed; use another --out folder, or "
                                  "--set-aside to move them to a new folder")
             if old_fingerprint != plan_json["fingerprint"]:
                 if not aside:
+                    old_file = (old or {}).get("provenance", {}).get("scenario_sha256")
+                    new_file = plan_json.get("provenance", {}).get("scenario_sha256")
+                    why = ("; the scenario file has changed since they were made"
+                           if old_file and new_file and old_file != new_file else "")
                     raise StoreError(
-                        f"--out {str(self.root)!r}: holds results of a different run or sweep "
-                        f"(plan {old_fingerprint} vs {plan_json['fingerprint']}); use another "
-                        "--out folder, or --set-aside to move the old results to a new folder")
+                        f"--out {str(self.root)!r}: holds results of a different run or sweep"
+                        f"{why} (plan {old_fingerprint} vs {plan_json['fingerprint']}); use "
+                        "another --out folder, or --set-aside to move the old results to a new "
+                        "folder")
                 moved = set_aside(self.root)
         if fresh and moved is None:
             clear_own(self.root)
@@ -198,14 +203,18 @@ class RunStore:
         line = (json.dumps(record, default=str) + "\n").encode()
         os.write(self._manifest_fd, line)
 
-    def commit(self, record: dict[str, Any], tables: dict[str, bytes]) -> None:
-        """Store a finished run: stage its files, rename the directory into place, record it."""
+    def commit(self, record: dict[str, Any], tables: dict[str, bytes],
+               files: dict[str, bytes] | None = None) -> None:
+        """Store a finished run: stage its files (tables as Parquet, other ``files`` such as
+        the resolved ``config.toml`` by name), rename the directory into place, record it."""
         rid = record["run_id"]
         if record["status"] == "done":
             stage = self.tmp / f"{rid}.{os.getpid()}"
             stage.mkdir()
             for name, blob in tables.items():
                 (stage / f"{name}.parquet").write_bytes(blob)
+            for name, blob in (files or {}).items():
+                (stage / name).write_bytes(blob)
             final = self.runs / rid
             if final.exists():  # left by a kill between rename and record: replace it
                 shutil.rmtree(final)
@@ -213,11 +222,13 @@ class RunStore:
         self._append(record)
 
 
-def _read_fingerprint(path: Path) -> str:
+def _read_plan(path: Path) -> dict[str, Any] | None:
+    """The stored plan, or None when it cannot be read."""
     try:
-        return str(json.loads(path.read_text()).get("fingerprint"))
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
-        return "unreadable"
+        plan = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return plan if isinstance(plan, dict) else None
 
 
 def table_files(root: str | Path, table: str, run_ids: list[str] | None = None) -> list[str]:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from model.archetypes import ARCHETYPES
+from model.behaviour import ProductConfig, RankingConfig
+from model.event_overrides import name_events, warn_shadowed
 from model.metrics import PLATFORM_METRICS
 from model.params import ConfigError, build, param
 from model.participants import ConsumerConfig, FeeResponse, FeeTier, PlatformConfig, SellerConfig
@@ -24,7 +26,8 @@ from model.sanity import check_scenario
 
 __all__ = ["CategoryConfig", "ConfigError", "ConsumerConfig", "EventConfig", "FeeResponse",
            "FeeTier",
-           "MarketConfig", "PlatformConfig", "RegionConfig", "SellerConfig", "TargetConfig",
+           "MarketConfig", "PlatformConfig", "ProductConfig", "RankingConfig", "RegionConfig",
+           "SellerConfig", "TargetConfig",
            "config_from_dict", "list_scenarios", "load_scenario"]
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
@@ -79,6 +82,9 @@ class TargetConfig:
 class EventConfig:
     """A scheduled shock. Which fields matter depends on ``kind``."""
 
+    name: str = param("", unit="-",
+                      doc="Name that addresses the event's fields (events.NAME.day); default "
+                          "KIND_DAY from the scenario file, plus _PLATFORM if that is taken.")
     day: int = param(1, unit="day", low=1, doc="Day the shock takes effect (before shopping).")
     kind: str = param("fee_change", unit="-", choices=EVENT_KINDS, doc="What happens.")
     platform: str = param("", unit="-", doc="Platform affected.")
@@ -143,6 +149,8 @@ class MarketConfig:
         unit="-", doc="Product categories.")
     consumers: ConsumerConfig = dataclasses.field(default_factory=ConsumerConfig)
     sellers: SellerConfig = dataclasses.field(default_factory=SellerConfig)
+    ranking: RankingConfig = dataclasses.field(default_factory=RankingConfig)
+    products: ProductConfig = dataclasses.field(default_factory=ProductConfig)
     regions: list[RegionConfig] = param([{"name": "home"}], unit="-",
                                         doc="Regions consumers live in.")
     platforms: list[PlatformConfig] = param([], unit="-", doc="Platforms in the market.")
@@ -202,11 +210,16 @@ class MarketConfig:
         tiers = [(f"platforms.{p.name}.fee_tiers", t) for p in self.platforms for t in p.fee_tiers]
         tiers += [(f"platforms.{p.name}.fee_responses", r) for p in self.platforms
                   for r in p.fee_responses]
+        event_names = [e.name for e in self.events if e.name]
+        for name in event_names:
+            if event_names.count(name) > 1:
+                raise ConfigError(f"events.{name}.name = {name!r}: event names must be unique")
         for i, event in enumerate(self.events):
+            where = f"events.{event.name}" if event.name else f"events[{i}]"
             if event.platform not in names:
-                raise ConfigError(f"events[{i}].platform = {event.platform!r}: "
+                raise ConfigError(f"{where}.platform = {event.platform!r}: "
                                   f"allowed platforms are {', '.join(names)}")
-            tiers += [(f"events[{i}].fee_tiers", t) for t in event.fee_tiers or []]
+            tiers += [(f"{where}.fee_tiers", t) for t in event.fee_tiers or []]
         for key, tier in tiers:
             if tier.category not in categories:
                 raise ConfigError(f"{key}.category = {tier.category!r}: "
@@ -243,9 +256,11 @@ def with_archetype(platform: Mapping[str, Any], index: int) -> dict[str, Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """Set dotted keys (``consumers.n_consumers``, ``platforms.NAME.referral_fee``) in ``data``.
+    """Set dotted keys (``consumers.n_consumers``, ``platforms.NAME.referral_fee``,
+    ``events.NAME.day``) in ``data``. Items of a list are addressed by name, or by position
+    when they have none (``events.apparel_cut.fee_tiers.0.rate``).
 
-    Raises ConfigError for a path that names no section or platform.
+    Raises ConfigError for a path that names no section, platform or event.
     """
     data = copy.deepcopy(data)
     for key, value in overrides.items():
@@ -253,9 +268,14 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[
         node: Any = data
         for i, part in enumerate(parts[:-1]):
             if isinstance(node, list):
-                match = [item for item in node if item.get("name") == part]
+                match = [item for item in node if isinstance(item, dict)
+                         and item.get("name") == part]
+                if not match and part.isdigit() and int(part) < len(node):
+                    match = [node[int(part)]]
                 if not match:
-                    names = ", ".join(str(item.get("name")) for item in node)
+                    names = ", ".join(str(item.get("name")) if isinstance(item, dict)
+                                      and item.get("name") else str(j)
+                                      for j, item in enumerate(node))
                     raise ConfigError(f"{key} = {value!r}: no {parts[i - 1]} named {part!r}; "
                                       f"allowed: {names}")
                 node = match[0]
@@ -269,13 +289,22 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[
 
 def config_from_dict(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
                      ) -> MarketConfig:
-    """Validate a parsed scenario (plus dotted overrides) into a :class:`MarketConfig`."""
-    data = apply_overrides(dict(data), overrides or {})
+    """Validate a parsed scenario (plus dotted overrides) into a :class:`MarketConfig`.
+
+    Events get their default names first; an override of a lever that a scheduled event
+    later resets raises a :class:`~model.event_overrides.ShadowedOverrideWarning`.
+    """
+    data = dict(data)
+    if "events" in data:
+        data["events"] = name_events(data["events"])
+    data = apply_overrides(data, overrides or {})
     platforms = data.get("platforms", [])
     if isinstance(platforms, list):
         data["platforms"] = [with_archetype(p, i) if isinstance(p, Mapping) else p
                              for i, p in enumerate(platforms)]
-    return build(MarketConfig, data)
+    config = build(MarketConfig, data)
+    warn_shadowed(data, overrides or {})
+    return config
 
 
 def scenario_path(name: str) -> Path:

@@ -13,10 +13,6 @@ from agents.consumer import ConsumerArrays
 from agents.seller import SellerArrays
 from model.network import neighbours
 
-RATING_NOISE = 0.15
-RATING_MEMORY = 0.05     # weight of each new rating in the running average
-SALES_MEMORY = 0.1       # weight of today's units in the organic sales score
-
 
 def update_habit(consumers: ConsumerArrays, visitors: np.ndarray, platforms: np.ndarray,
                  gain: np.ndarray, decay: float, day: int) -> None:
@@ -45,21 +41,23 @@ def spread_word_of_mouth(consumers: ConsumerArrays, indptr: np.ndarray, indices:
 
 
 def update_ratings(sellers: SellerArrays, seller: np.ndarray, platform: np.ndarray,
-                   rng: np.random.Generator) -> None:
-    """Each order leaves a rating near the product's quality; listings keep a running mean."""
+                   rng: np.random.Generator, noise: float, memory: float) -> None:
+    """Each order leaves a rating near the product's quality (sd ``noise``); listings keep
+    a running mean in which each new rating weighs ``memory``."""
     if len(seller) == 0:
         return
-    scores = np.clip(sellers.quality[seller] + rng.normal(0, RATING_NOISE, len(seller)), 0, 1)
+    scores = np.clip(sellers.quality[seller] + rng.normal(0, noise, len(seller)), 0, 1)
     total = np.zeros_like(sellers.rating)
     count = np.zeros_like(sellers.rating)
     np.add.at(total, (seller, platform), scores)
     np.add.at(count, (seller, platform), 1.0)
     rated = count > 0
-    weight = 1.0 - (1.0 - RATING_MEMORY) ** count[rated]
+    weight = 1.0 - (1.0 - memory) ** count[rated]
     sellers.rating[rated] += weight * (total[rated] / count[rated] - sellers.rating[rated])
 
 
-def update_sales_score(sellers: SellerArrays, units_today: np.ndarray) -> None:
-    """Smoothed daily units per listing: the memory behind sticky organic ranking."""
+def update_sales_score(sellers: SellerArrays, units_today: np.ndarray, memory: float) -> None:
+    """Smoothed daily units per listing (today weighs ``memory``): the memory behind sticky
+    organic ranking."""
     n = sellers.count
-    sellers.sales_score[:n] += SALES_MEMORY * (units_today[:n] - sellers.sales_score[:n])
+    sellers.sales_score[:n] += memory * (units_today[:n] - sellers.sales_score[:n])

@@ -13,6 +13,9 @@ recurring ones. Every random draw comes from ``self.rng``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -22,9 +25,10 @@ from mesa.time import Priority, Schedule
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
 from agents.seller import INDEPENDENT
 from model import feedback, fees, network, products, shopping
-from model.config import MarketConfig, load_scenario
+from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
+from model.mesa_interface import market_datacollector, resolve_config
 from model.metrics import ACTIVE_WINDOW_DAYS, Recorder
 from model.migration import ENTRY, EXIT, NONE
 from model.review import SellerReview
@@ -41,6 +45,14 @@ class MarketModel(Model):
     ----------
     config : the scenario; defaults to the ``flywheel`` scenario.
     rng : seed (int) or numpy Generator; the only source of randomness.
+    scenario : instead of ``config``, a scenario name or TOML path.
+    overrides : dotted keys applied to the scenario, e.g. ``{"events.apparel_cut.day": 200}``.
+    **settings : more dotted keys as keyword arguments (what ``mesa.batch_run`` passes).
+
+    The model runs until ``config.steps`` days (``running`` turns False there), so
+    ``run_model()`` and ``mesa.batch_run(MarketModel, parameters={"scenario": "flywheel",
+    "consumers.n_consumers": [1000, 2000]}, rng=[1, 2])`` work; ``model.datacollector`` has
+    a column per platform and metric, e.g. ``"gmv_share[incumbent]"``.
 
     Examples
     --------
@@ -52,9 +64,12 @@ class MarketModel(Model):
     True
     """
 
-    def __init__(self, config: MarketConfig | None = None, *, rng: int | None = None) -> None:
+    def __init__(self, config: MarketConfig | str | None = None, *,
+                 rng: int | np.random.Generator | None = None, scenario: str | None = None,
+                 overrides: Mapping[str, Any] | None = None, **settings: Any) -> None:
+        config = resolve_config(config, scenario, overrides, settings)
         super().__init__(rng=rng)
-        self.config = config if config is not None else load_scenario("flywheel")
+        self.config = config
         cfg = self.config
         self.platform_names = [p.name for p in cfg.platforms]
         self.category_names = [c.name for c in cfg.categories]
@@ -97,6 +112,7 @@ class MarketModel(Model):
         self.slates: dict[tuple[int, int], Slate] = {}
         self.ledger = Ledger(n_platforms)
         self.recorder = Recorder(cfg.steps, self.platform_names, SELLER_KINDS)
+        self.datacollector = market_datacollector(self)
         self._surplus_today = np.zeros(n_platforms)
         self._wealth_yesterday = np.zeros(0)
         self._snapshot_wealth()
@@ -119,6 +135,15 @@ class MarketModel(Model):
                                 priority=Priority.LOW)
 
     # ----------------------------------------------------------------- helpers
+    @property
+    def running(self) -> bool:
+        """False once the configured horizon (``config.steps`` days) is reached."""
+        return self._running and self.steps < self.config.steps
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self._running = value
+
     @property
     def day(self) -> int:
         """Days simulated so far (the current day while a step runs)."""
@@ -234,7 +259,7 @@ class MarketModel(Model):
                               cfg.habit_decay, day)
         feedback.spread_word_of_mouth(self.consumers, *self.contacts, buyers, bought_on,
                                       cfg.word_of_mouth, self.rng)
-        feedback.update_sales_score(self.sellers, units_today)
+        feedback.update_sales_score(self.sellers, units_today, self.config.ranking.sales_memory)
 
     def _platform_draws(self, shoppers: np.ndarray, categories: np.ndarray
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -352,6 +377,7 @@ class MarketModel(Model):
             "cash": self.platform_cash.copy(),
         }
         self.recorder.record_day(flows, state, kind_profit)
+        self.datacollector.collect(self)
         self._surplus_today[:] = 0.0
         self._snapshot_wealth()
 

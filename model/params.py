@@ -166,7 +166,7 @@ def build[T](cls: type[T], data: Mapping[str, Any] | T, prefix: str = "") -> T:
     values = {}
     for name, f in fields.items():
         if name in data:
-            value = data[name]
+            value = _merged_with_default(data[name], f, hints[name])
         elif f.default is not dataclasses.MISSING:
             value = f.default
         else:
@@ -178,6 +178,32 @@ def build[T](cls: type[T], data: Mapping[str, Any] | T, prefix: str = "") -> T:
     if check is not None:
         check(prefix)
     return obj
+
+
+def _table_of_tables(annotation: Any) -> type | None:
+    """The dataclass ``D`` of a ``dict[str, D]`` annotation, else None."""
+    if typing.get_origin(annotation) is dict:
+        item = typing.get_args(annotation)[1]
+        if dataclasses.is_dataclass(item):
+            return item
+    return None
+
+
+def _merged_with_default(value: Any, f: dataclasses.Field, annotation: Any) -> Any:
+    """A table of named tables (``sellers.kinds``) given in part keeps the default entries
+    and fields it does not mention, so ``sellers.kinds.factory.unit_cost`` changes one number."""
+    if _table_of_tables(annotation) is None or not isinstance(value, Mapping):
+        return value
+    if f.default_factory is dataclasses.MISSING:
+        return value
+    merged = f.default_factory()
+    for key, entry in value.items():
+        base = merged.get(key)
+        if isinstance(base, Mapping) and isinstance(entry, Mapping):
+            merged[key] = {**base, **entry}
+        else:
+            merged[key] = entry
+    return merged
 
 
 def describe(cls: type, prefix: str = "") -> list[dict[str, str]]:
@@ -193,6 +219,15 @@ def describe(cls: type, prefix: str = "") -> list[dict[str, str]]:
         item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
         if item is not None and dataclasses.is_dataclass(item):
             rows.extend(describe(item, prefix=key + "[]."))
+            continue
+        table = _table_of_tables(annotation)
+        if table is not None:
+            for name, entry in f.default_factory().items():
+                for row in describe(table, prefix=f"{key}.{name}."):
+                    field_name = row["key"].rsplit(".", 1)[1]
+                    if field_name in entry:
+                        row["default"] = repr(entry[field_name])
+                    rows.append(row)
             continue
         if not f.metadata:
             continue

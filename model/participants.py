@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.archetypes import ARCHETYPES
-from model.params import param
+from model.behaviour import DEFAULT_KINDS, SellerKindConfig
+from model.params import ConfigError, param
 
 BUSINESS_MODELS = ("marketplace", "managed", "retail", "content", "auction")
 TRAFFIC_RULES = ("organic", "price", "content", "fair")
@@ -99,6 +100,19 @@ class ConsumerConfig:
                                       "not to the market).")
     budget: float = param(2.5, unit="reference prices", low=0.1,
                           doc="Mean maximum price a consumer pays, in reference prices.")
+    first_position_ctr: float = param(0.3, unit="clicks per shopper", low=0.0, high=1.0,
+                                      doc="Clicks the first slate position gets per shopper "
+                                          "who sees the slate.",
+                                      source="model choice: order of published search CTRs "
+                                             "for the top result (~30%)")
+    attention_decay: float = param(0.85, unit="x per position", low=0.0, high=1.0,
+                                   doc="Attention (clicks) falls by this factor per position "
+                                       "down the slate.",
+                                   source="model choice: position k gets 0.85^k of the top "
+                                          "position's clicks")
+    rating_noise: float = param(0.15, unit="rating points (sd)", low=0.0,
+                                doc="Spread of a buyer's rating around the product's quality.",
+                                source="model choice: ratings are noisy signals of quality")
 
 
 @dataclass(frozen=True)
@@ -165,11 +179,50 @@ class SellerConfig:
     overhead_growth: float = param(0.3, unit="exponent", low=0.0, high=2.0,
                                    doc="Store running cost grows as stores^(1+x): 'big and "
                                        "comprehensive' sellers pay more per store.")
+    kinds: dict[str, SellerKindConfig] = param(
+        DEFAULT_KINDS, unit="-",
+        doc="Seller kinds: cost, quality, competences, capacity, cash, review fraud "
+            "(sellers.kinds.KIND.FIELD).")
+    trait_spread: float = param(0.15, unit="log-sd", low=0.0,
+                                doc="Log-normal spread of a new seller's unit cost, quality and "
+                                    "competences around its kind's values.",
+                                source="model choice: sellers of one kind differ by ~15%")
+    max_product_age: int = param(730, unit="days", low=1,
+                                 doc="A starting seller's product is up to this old (uniform).",
+                                 source="model choice: products launched over the last two "
+                                        "years")
+    default_conversion: float = param(0.2, unit="purchases per paid click", low=0.0, high=1.0,
+                                      doc="Conversion a seller assumes for ads before it has "
+                                          "data (prior of its estimate).",
+                                      source="model choice: prior belief, revised with data")
+    conversion_prior_clicks: float = param(20.0, unit="clicks", low=0.0,
+                                           doc="Weight of the conversion prior, in clicks.",
+                                           source="model choice: ~3 weeks of a small seller's "
+                                                  "paid clicks")
+    max_conversion: float = param(0.5, unit="purchases per paid click", low=0.0, high=1.0,
+                                  doc="Cap on the conversion a seller expects from a click.",
+                                  source="model choice: guards bids against small samples")
+    max_slate_share: float = param(0.8, unit="share", low=0.0, high=0.999,
+                                   doc="Highest slate share a seller prices for (keeps the "
+                                       "Bertrand–Nash markup finite).",
+                                   source="model choice: markup 1/(alpha (1 - s)) stays bounded")
+    supply_floor_margin: float = param(1.02, unit="x cost floor", low=1.0,
+                                       doc="Managed model: suppliers will not go below their "
+                                           "cost floor times this.",
+                                       source="model choice: cost plus 2%")
     product_refresh_rate: float = param(0.04, unit="share of sellers per review", low=0.0,
                                         high=1.0,
                                         doc="Chance a seller launches a new product at a "
                                             "review (quality redrawn from its selection skill).",
                                         source="SPEC: ~40% of sales from products < 12 months")
+
+    def validate(self, prefix: str = "") -> None:
+        """Seller kinds are the model's kinds (the table may change their numbers only)."""
+        unknown = sorted(set(self.kinds) - set(DEFAULT_KINDS))
+        if unknown:
+            where = f"{prefix}.kinds" if prefix else "kinds"
+            raise ConfigError(f"{where}.{unknown[0]}: unknown seller kind; allowed kinds are "
+                              + ", ".join(DEFAULT_KINDS))
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,23 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_CONVERSION = 0.2    # purchases per paid click before a seller has data
-MAX_SHARE = 0.8
+from model.participants import SellerConfig
+
+# Defaults of the keyword arguments below are the documented ``sellers.*`` parameters.
+SELLERS = SellerConfig()
 
 
 def target_price(marginal_cost: np.ndarray, referral_rate: np.ndarray, share: np.ndarray,
-                 price_sensitivity: float, reference_price: np.ndarray) -> np.ndarray:
-    """Bertrand–Nash price for a logit slate.
+                 price_sensitivity: float, reference_price: np.ndarray,
+                 max_share: float = SELLERS.max_slate_share) -> np.ndarray:
+    """Bertrand–Nash price for a logit slate (shares capped at ``max_share``).
 
     >>> target_price(np.array([10.0]), np.array([0.0]), np.array([0.0]), 4.0,
     ...              np.array([20.0])).tolist()
     [15.0]
     """
     alpha = price_sensitivity / reference_price
-    share = np.clip(share, 0.0, MAX_SHARE)
+    share = np.clip(share, 0.0, max_share)
     return marginal_cost / (1.0 - referral_rate) + 1.0 / (alpha * (1.0 - share))
 
 
@@ -39,32 +42,34 @@ def adjust_prices(current: np.ndarray, target: np.ndarray, speed: float) -> np.n
 
 
 def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share: float,
-            visibility: np.ndarray, cannibalisation: float) -> np.ndarray:
+            visibility: np.ndarray, cannibalisation: float,
+            prior: float = SELLERS.default_conversion,
+            prior_clicks: float = SELLERS.conversion_prior_clicks,
+            cap: float = SELLERS.max_conversion) -> np.ndarray:
     """Bid per click: a share of the extra margin a click brings.
 
     Conversion is estimated as units sold through sponsored slots per paid click, shrunk
-    towards a prior and capped. A store already on top of the organic results would have
-    made a share ``cannibalisation * visibility`` of those sales anyway, so it bids less;
-    sellers who lose organic visibility bid more, and the ad market deepens as a
-    platform fills.
+    towards ``prior`` (worth ``prior_clicks`` clicks) and capped at ``cap``. A store already
+    on top of the organic results would have made a share ``cannibalisation * visibility``
+    of those sales anyway, so it bids less; sellers who lose organic visibility bid more,
+    and the ad market deepens as a platform fills.
 
     >>> ad_bids(np.array([10.0, 10.0]), np.zeros(2), np.zeros(2), 0.5,
     ...         np.array([1.0, 0.0]), 0.5).round(2).tolist()
     [0.5, 1.0]
     """
-    conversion = np.minimum((units + DEFAULT_CONVERSION * 20) / (clicks + 20), 0.5)
+    conversion = np.minimum((units + prior * prior_clicks) / (clicks + prior_clicks), cap)
     incremental = 1.0 - cannibalisation * visibility
     return np.maximum(bid_share * conversion * margin * incremental, 0.0)
 
 
-FLOOR_MARGIN = 1.02  # a supplier will not go below cost plus 2%
-
-
 def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: np.ndarray,
-                          listed: np.ndarray, squeeze: float) -> np.ndarray:
+                          listed: np.ndarray, squeeze: float,
+                          floor_margin: float = SELLERS.supply_floor_margin) -> np.ndarray:
     """Managed model: the platform sets retail prices from supply prices and pushes them
     down: each review it asks every supplier in a category to beat the lowest current
-    offer by ``squeeze``; suppliers go as low as their cost floor allows.
+    offer by ``squeeze``; suppliers go as low as their cost floor (times ``floor_margin``)
+    allows.
 
     ``offers`` are the suppliers' own desired retail-equivalent prices; ``cost_floor`` the
     lowest retail-equivalent price each can accept.
@@ -78,7 +83,7 @@ def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: 
         members = listed & (category == c)
         asked = offers[members].min() * (1.0 - squeeze)
         result[members] = np.maximum(np.minimum(offers[members], asked),
-                                     cost_floor[members] * FLOOR_MARGIN)
+                                     cost_floor[members] * floor_margin)
     return result
 
 

@@ -8,6 +8,9 @@
 * Fast fashion's small-batch test-and-scale: every review the platform launches test
   products in small batches (at a higher unit cost); after a test window those that sell
   are scaled up (unit cost falls), the rest are dropped.
+
+The numbers are the ``products.*`` parameters and each seller kind's quality
+(``sellers.kinds.KIND.quality``).
 """
 
 from __future__ import annotations
@@ -16,41 +19,39 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller
+from agents.seller import SELLER_KINDS, Seller
+from model.behaviour import ProductConfig
 
 if TYPE_CHECKING:
     from model.market import MarketModel
 
 FIRST_PARTY = SELLER_KINDS.index("first_party")
-TEST_BATCH_COST = 1.25     # small batches cost more per unit
-SCALED_COST = 0.8          # scaling a hit lowers its unit cost
-TEST_WINDOW_DAYS = 14
-HIT_UNITS_PER_DAY = 0.3    # smoothed daily sales that make a test product a hit
-TESTS_PER_CATEGORY = 2
 
 
 def new_product_quality(selection: np.ndarray, base_quality: np.ndarray,
-                        rng: np.random.Generator) -> np.ndarray:
+                        rng: np.random.Generator, config: ProductConfig) -> np.ndarray:
     """Quality of a newly launched product: better selection skill, better odds.
 
     >>> q = new_product_quality(np.array([0.9] * 1000), np.full(1000, 0.5),
-    ...                         np.random.default_rng(0))
+    ...                         np.random.default_rng(0), ProductConfig())
     >>> bool(q.mean() > 0.5)
     True
     """
-    draw = base_quality * rng.lognormal(0.0, 0.2, len(selection)) + 0.3 * (selection - 0.5)
-    return np.clip(draw, 0.05, 1.0)
+    draw = (base_quality * rng.lognormal(0.0, config.quality_spread, len(selection))
+            + config.selection_effect * (selection - 0.5))
+    return np.clip(draw, config.min_quality, 1.0)
 
 
 def refresh_products(model: MarketModel, sellers: np.ndarray, rate: float) -> int:
     """A share ``rate`` of ``sellers`` launch a new product; returns how many did."""
-    s, rng = model.sellers, model.rng
+    s, rng, config = model.sellers, model.rng, model.config.products
     launching = sellers[rng.random(len(sellers)) < rate]
-    base = np.array([KIND_PROFILES[k]["quality"] for k in SELLER_KINDS])[s.kind[launching]]
-    s.quality[launching] = new_product_quality(s.selection[launching], base, rng)
+    kinds = model.config.sellers.kinds
+    base = np.array([kinds[k].quality for k in SELLER_KINDS])[s.kind[launching]]
+    s.quality[launching] = new_product_quality(s.selection[launching], base, rng, config)
     s.product_since[launching] = model.day
-    s.rating[launching] = 0.5 + 0.5 * (s.rating[launching] - 0.5)  # reviews start over
-    s.sales_score[launching] *= 0.5
+    s.rating[launching] = 0.5 + config.rating_carryover * (s.rating[launching] - 0.5)
+    s.sales_score[launching] *= config.sales_carryover
     return len(launching)
 
 
@@ -83,15 +84,17 @@ def test_and_scale(model: MarketModel, p: int) -> tuple[int, int, int]:
     Returns (launched, scaled, dropped).
     """
     s, n, day = model.sellers, model.sellers.count, model.day
+    config = model.config.products
     mine = np.flatnonzero(s.alive[:n] & (s.owner[:n] == p))
     on_test = mine[(s.unit_cost[mine] > 0) & ~s.scaled[mine]
-                   & (day - s.product_since[mine] >= TEST_WINDOW_DAYS)]
-    hits = on_test[s.sales_score[on_test, p] >= HIT_UNITS_PER_DAY]
-    flops = on_test[s.sales_score[on_test, p] < HIT_UNITS_PER_DAY]
-    s.unit_cost[hits] *= SCALED_COST / TEST_BATCH_COST
+                   & (day - s.product_since[mine] >= config.test_window_days)]
+    hits = on_test[s.sales_score[on_test, p] >= config.hit_units_per_day]
+    flops = on_test[s.sales_score[on_test, p] < config.hit_units_per_day]
+    s.unit_cost[hits] *= config.scaled_cost / config.test_batch_cost
     s.scaled[hits] = True
     model.retire_sellers(flops)
-    launched = add_first_party_lines(model, p, TESTS_PER_CATEGORY, TEST_BATCH_COST)
+    launched = add_first_party_lines(model, p, config.tests_per_category,
+                                     config.test_batch_cost)
     s.quality[launched] = new_product_quality(
-        np.full(len(launched), 0.8), s.quality[launched], model.rng)
+        np.full(len(launched), config.test_selection), s.quality[launched], model.rng, config)
     return len(launched), len(hits), len(flops)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.seller import KIND_PROFILES, SELLER_KINDS, Seller
+from agents.seller import SELLER_KINDS, Seller
 from model import fees, migration, network, pricing, products
 from model.migration import ENTRY, EXIT, NONE
 from model.storefront import organic_visibility
@@ -78,7 +78,8 @@ class SellerReview:
 
     def fake_review_propensity(self, sellers: np.ndarray) -> np.ndarray:
         """Kind-based chance of fake reviews, relative to the average seller."""
-        by_kind = np.array([KIND_PROFILES[k]["fake_reviews"] for k in SELLER_KINDS])
+        kinds = self.model.config.sellers.kinds
+        by_kind = np.array([kinds[k].fake_reviews for k in SELLER_KINDS])
         return by_kind[self.model.sellers.kind[sellers]]
 
     def recruit(self, p: int, share: float) -> int:
@@ -265,9 +266,10 @@ class SellerReview:
         cost = self.marginal_cost()
         alpha = model.config.consumers.price_sensitivity
         reference = model.reference_price[s.category[:n], None]
-        guess = pricing.target_price(cost, 0.0, np.zeros_like(cost), alpha, reference)
+        cap = self.config.max_slate_share
+        guess = pricing.target_price(cost, 0.0, np.zeros_like(cost), alpha, reference, cap)
         rate = self.referral_rates(guess)
-        price = pricing.target_price(cost, rate, np.zeros_like(cost), alpha, reference)
+        price = pricing.target_price(cost, rate, np.zeros_like(cost), alpha, reference, cap)
         units = s.units[:n][stores].mean() if stores.any() else 1.0
         interval = self.config.review_interval
         return (price * (1 - rate) - cost) * units - self.config.store_cost * interval
@@ -289,7 +291,8 @@ class SellerReview:
         alpha = model.config.consumers.price_sensitivity
         current = np.where(s.price[:n] > 0, s.price[:n], cost)
         rate = self.referral_rates(current)
-        target = pricing.target_price(cost, rate, share, alpha, reference)
+        target = pricing.target_price(cost, rate, share, alpha, reference,
+                                      self.config.max_slate_share)
         misjudged = model.rng.lognormal(0.0, 0.05, size=n) ** (1.0 - s.channel[:n])
         target *= misjudged[:, None]
         new_price = pricing.adjust_prices(s.price[:n], target, self.config.price_adjustment)
@@ -298,7 +301,7 @@ class SellerReview:
                 p = platform.index
                 new_price[:, p] = pricing.managed_retail_prices(
                     new_price[:, p], cost[:, p] / (1 - rate[:, p]), category, stores[:, p],
-                    platform.config.supply_squeeze)
+                    platform.config.supply_squeeze, self.config.supply_floor_margin)
         parity = np.array([p.config.price_parity for p in model.platforms])
         if parity.any():
             seller_priced = np.array([p.config.business_model != "managed"
@@ -308,7 +311,9 @@ class SellerReview:
         s.price[:n] = np.where(stores, new_price, s.price[:n])
         margin = new_price * (1 - rate) - cost
         bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share,
-                               organic_visibility(model)[:n], self.config.ad_cannibalisation)
+                               organic_visibility(model)[:n], self.config.ad_cannibalisation,
+                               self.config.default_conversion,
+                               self.config.conversion_prior_clicks, self.config.max_conversion)
         solvent = (s.cash[:n] > 0)[:, None]
         s.ad_bid[:n] = np.where(stores & solvent, bids, 0.0)
 

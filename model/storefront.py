@@ -58,17 +58,18 @@ def refresh_slates(model: MarketModel) -> None:
                 rating=s.rating[candidates, p], price=s.price[candidates, p],
                 quality=s.quality[candidates], age_days=model.day - s.listed_since[candidates, p],
                 stickiness=cfg.organic_stickiness, new_seller_boost=cfg.new_seller_boost,
-                rng=model.rng)
+                rng=model.rng, ranking=model.config.ranking)
             scores += cfg.brand_boost * (s.kind[candidates] == BRAND)
             if cfg.price_parity:
-                scores -= traffic.parity_penalty(s.price[candidates], s.listed[candidates], p)
+                scores -= traffic.parity_penalty(s.price[candidates], s.listed[candidates], p,
+                                                 model.config.ranking)
             bids = s.ad_bid[candidates, p] * (platform.promotion_lift
                                               if platform.in_promotion(model.day) else 1.0)
             slate = traffic.build_slate(
                 candidates, scores, bids, s.rating[candidates, p] + 0.1,
                 cfg.slate_size, platform.ad_slots, platform.ad_reserve_cpc)
             model.slates[(p, c)] = slate
-            attention = traffic.position_ctr(len(slate.sellers))
+            attention = traffic.position_ctr(len(slate.sellers), *_attention(model))
             relative = s.price[slate.sellers, p] / model.reference_price[c]
             model.price_index[p, c] = np.average(relative, weights=attention)
 
@@ -80,8 +81,15 @@ def organic_visibility(model: MarketModel) -> np.ndarray:
     visibility = np.zeros_like(model.sellers.sales_score)
     for (p, _), slate in model.slates.items():
         organic = slate.sellers[~slate.sponsored]
-        visibility[organic, p] = traffic.position_ctr(len(organic)) / traffic.position_ctr(1)[0]
+        visibility[organic, p] = (traffic.position_ctr(len(organic), *_attention(model))
+                                  / traffic.position_ctr(1, *_attention(model))[0])
     return visibility
+
+
+def _attention(model: MarketModel) -> tuple[float, float]:
+    """Clicks per shopper at the top of a slate and their decay per position."""
+    consumers = model.config.consumers
+    return consumers.first_position_ctr, consumers.attention_decay
 
 
 def slate_matrix(model: MarketModel) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +155,8 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     np.add.at(units, (seller, bought_on), 1.0)
     via_ad = all_sponsored[bought_on, categories[rows], chosen % width]
     np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
-    feedback.update_ratings(s, seller, bought_on, model.rng)
+    feedback.update_ratings(s, seller, bought_on, model.rng, model.config.consumers.rating_noise,
+                            model.config.ranking.rating_memory)
     trip, platform = np.nonzero(consider)
     _charge_ads(model, platform, categories[trip], 1.0 / consider.sum(axis=1)[trip])
     sellers_cfg = model.config.sellers
@@ -203,6 +212,6 @@ def _charge_ads(model: MarketModel, platforms: np.ndarray, categories: np.ndarra
         if visits[p, c] == 0 or not slate.sponsored.any():
             continue
         paid = np.flatnonzero(slate.sponsored)
-        clicks = visits[p, c] * traffic.position_ctr(len(slate.sellers))[paid]
+        clicks = visits[p, c] * traffic.position_ctr(len(slate.sellers), *_attention(model))[paid]
         charge_clicks(slate.sellers[paid], p, clicks, slate.cpc[paid], model.sellers,
                       model.platform_cash, model.ledger)

@@ -8,7 +8,8 @@ Each platform ranks by its own rule:
 * ``fair`` — like organic but with little memory, so newcomers get exposure.
 
 Sponsored slots at the top are sold by the GSP auction (:mod:`model.auction`). A slate
-position k gets attention ``ATTENTION_DECAY ** k``: expected clicks per shopper.
+position k gets ``consumers.first_position_ctr * consumers.attention_decay ** k`` expected
+clicks per shopper. The ranking weights are the ``ranking.*`` parameters.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.auction import generalized_second_price
+from model.behaviour import RankingConfig
 
-ATTENTION_DECAY = 0.85
-FIRST_POSITION_CTR = 0.3
-RATING_WEIGHT = 1.0
-NEW_LISTING_DAYS = 30
+DEFAULT_RANKING = RankingConfig()
 
 
 @dataclass
@@ -34,25 +33,31 @@ class Slate:
     cpc: np.ndarray          # (k,) USD per click paid (0 for organic positions)
 
 
-def position_ctr(n: int) -> np.ndarray:
-    """Expected clicks per shopper for the first ``n`` slate positions."""
-    return FIRST_POSITION_CTR * ATTENTION_DECAY ** np.arange(n)
+def position_ctr(n: int, first_ctr: float, decay: float) -> np.ndarray:
+    """Expected clicks per shopper for the first ``n`` slate positions: ``first_ctr`` at the
+    top, falling by ``decay`` per position.
+
+    >>> position_ctr(3, 0.3, 0.5).tolist()
+    [0.3, 0.15, 0.075]
+    """
+    return first_ctr * decay ** np.arange(n)
 
 
 def rank_scores(rule: str, *, sales_score: np.ndarray, rating: np.ndarray, price: np.ndarray,
                 quality: np.ndarray, age_days: np.ndarray, stickiness: float,
-                new_seller_boost: float, rng: np.random.Generator) -> np.ndarray:
+                new_seller_boost: float, rng: np.random.Generator,
+                ranking: RankingConfig = DEFAULT_RANKING) -> np.ndarray:
     """Ranking score of each candidate listing under ``rule`` (higher ranks first)."""
     n = len(price)
     noise = rng.gumbel(size=n)
     if rule == "price":
-        return -np.log(price) * 8.0 + 0.2 * noise
+        return -np.log(price) * ranking.price_weight + ranking.price_noise * noise
     if rule == "content":
-        return np.log(quality + 0.05) + 1.5 * noise
-    memory = stickiness if rule == "organic" else 0.2 * stickiness
-    score = (memory * 3.0 * np.log1p(sales_score) + RATING_WEIGHT * rating
-             + (1.0 - memory) * noise)
-    return score + new_seller_boost * (age_days < NEW_LISTING_DAYS)
+        return np.log(quality + ranking.content_quality_floor) + ranking.content_noise * noise
+    memory = stickiness if rule == "organic" else ranking.fair_memory * stickiness
+    score = (memory * ranking.sales_weight * np.log1p(sales_score)
+             + ranking.rating_weight * rating + (1.0 - memory) * noise)
+    return score + new_seller_boost * (age_days < ranking.new_listing_days)
 
 
 def build_slate(candidates: np.ndarray, scores: np.ndarray, bids: np.ndarray,
@@ -80,10 +85,6 @@ def build_slate(candidates: np.ndarray, scores: np.ndarray, bids: np.ndarray,
     return Slate(sellers=candidates[order], sponsored=sponsored, cpc=cpc)
 
 
-PARITY_PENALTY = 3.0
-PARITY_SLACK = 0.01
-
-
 def within_supply_tolerance(candidates: np.ndarray, prices: np.ndarray, tolerance: float
                             ) -> np.ndarray:
     """Managed model's reverse auction: only offers within ``tolerance`` of the lowest are
@@ -91,7 +92,8 @@ def within_supply_tolerance(candidates: np.ndarray, prices: np.ndarray, toleranc
     return candidates[prices <= prices.min() * (1.0 + tolerance)]
 
 
-def parity_penalty(prices: np.ndarray, listed: np.ndarray, platform: int) -> np.ndarray:
+def parity_penalty(prices: np.ndarray, listed: np.ndarray, platform: int,
+                   ranking: RankingConfig = DEFAULT_RANKING) -> np.ndarray:
     """Price-parity policy: rank penalty for listings priced higher here than the same
     seller's price on another platform.
 
@@ -102,5 +104,5 @@ def parity_penalty(prices: np.ndarray, listed: np.ndarray, platform: int) -> np.
     elsewhere = np.where(listed, prices, np.inf)
     elsewhere[:, platform] = np.inf
     cheapest_elsewhere = elsewhere.min(axis=1)
-    return np.where(prices[:, platform] > cheapest_elsewhere * (1 + PARITY_SLACK),
-                    PARITY_PENALTY, 0.0)
+    return np.where(prices[:, platform] > cheapest_elsewhere * (1 + ranking.parity_slack),
+                    ranking.parity_penalty, 0.0)

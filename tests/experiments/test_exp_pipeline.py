@@ -10,7 +10,7 @@ import pytest
 from experiments.commands import cmd_sweep
 from experiments.executors import make_backend
 from experiments.plan import plan_sweep
-from experiments.replicate import spawn_seeds
+from experiments.replicate import replication_seeds
 from experiments.runner import run_plan
 from experiments.storage import load_manifest, read_table
 from experiments.sweep_spec import load_sweep
@@ -78,7 +78,7 @@ def test_identical_serial_parallel_and_dask_cluster(tmp_path: Path, dask_cluster
 def test_common_random_numbers_across_points(tmp_path: Path) -> None:
     spec = load_sweep(write(tmp_path / "s.toml", toy_market_sweep(reps=3)))
     plan = plan_sweep(spec)
-    seeds = spawn_seeds(99, 3)
+    seeds = replication_seeds(99, 3)
     assert len(set(seeds)) == 3
     for task in plan.tasks:
         assert task.seed == seeds[task.rep]  # same seed for replication r at every point

@@ -55,6 +55,7 @@ def test_sobol_recovers_ishigami_indices(tmp_path: Path) -> None:
     np.testing.assert_allclose(table["S1"], ISHIGAMI_S1, atol=0.06)
     np.testing.assert_allclose(table["ST"], ISHIGAMI_ST, atol=0.06)
     assert (table["S1_conf"] > 0).all() and (table["ST_conf"] < 0.15).all()
+    assert table.loc[["x1", "x2"], "converged"].all()  # x3: S1 ~ 0 known only to ±0.06
     assert (out / "analysis" / "sobol_indices.png").stat().st_size > 10_000
 
 
@@ -99,3 +100,21 @@ def test_analyze_cli_prints_indices(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "S1" in result.stdout and "x1" in result.stdout
     assert run_cli("analyze", str(tmp_path)).returncode == 2  # not a sweep directory
+
+
+def test_sobol_with_too_few_samples_is_flagged_with_the_n_needed(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    spec = write(tmp_path / "ishigami.toml", toy_sweep("ishigami", "sobol", 16))
+    out = tmp_path / "out"
+    assert cmd_sweep(str(spec), out=str(out), progress=False) == 0
+    capsys.readouterr()
+    assert cmd_analyze(str(out)) == 0
+    table = pd.read_csv(out / "analysis" / "indices_y.csv", index_col="parameter")
+    assert not table["converged"].all()
+    flagged = table[~table["converged"]]
+    noisy = ((flagged["S1"] + flagged["S1_conf"] < 0) | (flagged["ST"] > 1)
+             | (flagged[["S1_conf", "ST_conf"]].max(axis=1) > 0.05))
+    assert noisy.all()
+    needed = [int(n) for n in flagged["note"].str.extract(r"N ≈ (\d+)")[0]]
+    assert all(n > 16 and n & (n - 1) == 0 for n in needed)  # more samples, a power of 2
+    assert "not converged" in capsys.readouterr().out

@@ -92,10 +92,11 @@ def test_disk_full_is_a_message_and_keeps_what_is_stored(tmp_path: Path,
     real_commit = RunStore.commit
     stored: list[str] = []
 
-    def commit_until_full(self: RunStore, record: dict, tables: dict) -> None:
+    def commit_until_full(self: RunStore, record: dict, tables: dict,
+                          files: dict | None = None) -> None:
         if len(stored) == 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_commit(self, record, tables)
+        real_commit(self, record, tables, files)
         stored.append(record["run_id"])
 
     monkeypatch.setattr(RunStore, "commit", commit_until_full)

@@ -64,7 +64,7 @@ def test_negative_price_is_refused():
 
 def test_events_must_name_existing_platforms():
     data = {"platforms": [{"name": "A"}], "events": [{"day": 3, "platform": "Z"}]}
-    with pytest.raises(ConfigError, match=r"events\[0\].platform = 'Z'"):
+    with pytest.raises(ConfigError, match=r"events\.fee_change_3\.platform = 'Z'"):
         config_from_dict(data)
 
 
