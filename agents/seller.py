@@ -39,6 +39,7 @@ class SellerArrays:
     scaled: np.ndarray        # (M,) bool: a tested product scaled up (fast fashion)
     capacity: np.ndarray      # (M,) max platforms at once
     cash: np.ndarray          # (M,) USD
+    capital: np.ndarray       # (M,) USD brought in at entry: owners' money, not income
     frozen: np.ndarray        # (M,) USD held back by an enforcement sweep
     frozen_on: np.ndarray     # (M,) platform that froze them (while frozen > 0)
     alive: np.ndarray         # (M,) bool
@@ -67,7 +68,7 @@ class SellerArrays:
             unit_cost=np.zeros(m), quality=np.zeros(m), selection=np.zeros(m),
             logistics=np.zeros(m), channel=np.zeros(m), owner=np.full(m, INDEPENDENT, np.int16),
             product_since=np.zeros(m, np.int32), scaled=np.zeros(m, bool),
-            capacity=np.zeros(m, np.int8), cash=np.zeros(m), frozen=np.zeros(m),
+            capacity=np.zeros(m, np.int8), cash=np.zeros(m), capital=np.zeros(m), frozen=np.zeros(m),
             frozen_on=np.zeros(m, np.int16),
             alive=np.zeros(m, bool),
             born=np.zeros(m, np.int32), listed=np.zeros((m, p), bool),
@@ -99,6 +100,7 @@ class SellerArrays:
         self.product_since[idx] = day - rng.integers(0, config.max_product_age, size=n)
         self.capacity[idx] = profile["capacity"][kinds]
         self.cash[idx] = config.initial_cash * profile["cash"][kinds]
+        self.capital[idx] = self.cash[idx]
         self.alive[idx] = True
         self.born[idx] = day
         return idx

@@ -364,8 +364,11 @@ class MarketModel(Model):
         recent = self.consumers.last_visit > day - ACTIVE_WINDOW_DAYS
         weights = self.category_weight / self.category_weight.sum()
         wealth = (s.cash + s.frozen)[:n]
-        change = wealth.copy()
-        change[: len(self._wealth_yesterday)] -= self._wealth_yesterday
+        # Profit is the change in wealth; a seller created today starts from the capital
+        # it brought in, which is its owners' money, not income.
+        yesterday = len(self._wealth_yesterday)
+        baseline = np.concatenate([self._wealth_yesterday, s.capital[yesterday:n]])
+        change = wealth - baseline
         kind_profit = np.bincount(s.kind[:n], weights=change, minlength=len(SELLER_KINDS))
         state = {
             "active_consumers": recent.sum(axis=0),
@@ -393,7 +396,8 @@ class MarketModel(Model):
         return self.recorder.migration_frame(labels)
 
     def seller_profit_frame(self) -> pd.DataFrame:
-        """Daily change in sellers' wealth, summed by seller kind (USD)."""
+        """Daily seller profit by kind (USD): the change in sellers' wealth, not counting the
+        capital entrants bring in (owners' money, not income)."""
         return self.recorder.seller_profit_frame()
 
     def consumer_network(self) -> nx.Graph:

@@ -68,6 +68,7 @@ def add_first_party_lines(model: MarketModel, p: int, per_category: int,
     idx = s.add(n, kinds, categories, model.reference_price, model.config.sellers, model.day, rng)
     s.owner[idx] = p
     s.cash[idx] = 0.0
+    s.capital[idx] = 0.0
     s.unit_cost[idx] *= unit_cost_factor
     s.product_since[idx] = model.day
     s.listed[idx, p] = True

@@ -190,6 +190,7 @@ class SellerReview:
         self._open_stores(idx[joins], best[joins])
         model.record_moves("entry", idx[joins], ENTRY, best[joins])
         s.cash[idx[~joins]] = 0.0  # stayed out: their capital never entered the market
+        s.capital[idx[~joins]] = 0.0
         model.retire_sellers(idx[~joins])
 
     # --------------------------------------------------------------- estimates

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from agents import Consumer, Platform, Seller
+from agents.seller import SELLER_KINDS
+from model.ledger import Ledger
 from model.market import MarketModel
 from model.metrics import PLATFORM_METRICS
 from tests.conftest import two_platform_config
@@ -172,3 +174,20 @@ def test_take_rate_is_measured_on_third_party_sales():
     assert total["third_party_gmv"][0] < total["gmv"][0]  # the 1P lines sell too
     frame = model.platform_frame().query("platform == 'A'")
     assert frame.take_rate.mean() == pytest.approx(paid / total["third_party_gmv"][0], rel=0.15)
+
+
+def test_seller_profit_by_kind_is_sales_minus_costs_not_capital():
+    """Capital that entrants bring in is owners' money, not profit: each kind's profit is
+    its sellers' wealth net of the capital they brought, and all kinds together earn what
+    the ledger says sellers kept of their sales after fees, ads, carriers, goods and stores."""
+    model = run(two_platform_config(**{"sellers.entry_rate": 0.05}), 1, 90)
+    t = model.ledger.total
+    assert t["seller_capital"].sum() > 0          # entrants did bring capital in
+    by_kind = model.seller_profit_frame().groupby("kind").profit.sum()
+    s, n = model.sellers, model.sellers.count
+    net_worth = s.cash[:n] + s.frozen[:n] - s.capital[:n]
+    for k, kind in enumerate(SELLER_KINDS):
+        assert by_kind[kind] == pytest.approx(net_worth[s.kind[:n] == k].sum(), abs=1e-6)
+    kept = (Ledger.seller_receipts(t) - t["cost_of_goods"] - t["store_costs"]
+            - t["first_party_margin"]).sum()
+    assert by_kind.sum() == pytest.approx(kept, rel=1e-9, abs=1e-6)
