@@ -24,7 +24,7 @@ from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
 from agents.seller import INDEPENDENT
-from model import feedback, fees, network, products, shopping
+from model import feedback, fees, metrics, network, products, shopping
 from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
@@ -374,7 +374,7 @@ class MarketModel(Model):
             "active_consumers": recent.sum(axis=0),
             "sellers": stores.sum(axis=0),
             "multihoming_sellers": multi.sum(axis=0),
-            "price_index": self.price_index @ weights,
+            "price_index": metrics.reported_price_index(self.price_index, self.listings, weights),
             "delivery_days": np.array([p.delivery_days for p in self.platforms]),
             "consumer_surplus": self._surplus_today.copy(),
             "cash": self.platform_cash.copy(),

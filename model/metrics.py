@@ -29,6 +29,29 @@ PLATFORM_METRICS = (
     "cash",                 # USD
 )
 ACTIVE_WINDOW_DAYS = 30
+# Ratios with nothing to divide are NaN, not a placeholder number: ``take_rate`` on a day
+# without third-party sales, ``avg_cpc`` without a paid click, ``new_product_share`` without
+# an order, ``price_index`` for a platform with no listings (not launched, exited, or empty).
+# Target measures and reports average over the days that have a value (``nanmean``).
+
+
+def reported_price_index(price_index: np.ndarray, listings: np.ndarray,
+                         category_weight: np.ndarray) -> np.ndarray:
+    """Each platform's price index over the categories it has listings in today.
+
+    ``price_index`` (platforms x categories) is attention-weighted slate price / reference
+    price, as consumers remember it; a category with no listings keeps its last value
+    there, but is left out here, and the category weights are renormalised. NaN for a
+    platform with no listings at all.
+
+    >>> reported_price_index(np.array([[1.2, 0.8], [1.0, 1.0]]),
+    ...                      np.array([[5, 0], [0, 0]]), np.array([0.5, 0.5])).tolist()
+    [1.2, nan]
+    """
+    weight = np.where(listings > 0, category_weight[None, :], 0.0)
+    total = weight.sum(axis=1)
+    return np.divide((price_index * weight).sum(axis=1), total,
+                     out=np.full(len(total), np.nan), where=total > 0)
 
 
 def hhi(shares: np.ndarray) -> float:
@@ -74,13 +97,15 @@ class Recorder:
         v["hhi"][row] = hhi(shares)
         paid = Ledger.platform_fees(flows) + flows["ad_spend"]
         sold = flows["third_party_gmv"]
-        v["take_rate"][row] = np.divide(paid, sold, out=np.zeros_like(gmv), where=sold > 0)
+        v["take_rate"][row] = np.divide(paid, sold, out=np.full_like(gmv, np.nan),
+                                        where=sold > 0)
         clicks = flows["clicks"]
         v["avg_cpc"][row] = np.divide(flows["ad_spend"], clicks, out=np.full_like(gmv, np.nan),
                                       where=clicks > 0)
         v["profit"][row] = Ledger.platform_profit(flows)
         v["new_product_share"][row] = np.divide(flows["new_product_orders"], flows["orders"],
-                                                out=np.zeros_like(gmv), where=flows["orders"] > 0)
+                                                out=np.full_like(gmv, np.nan),
+                                                where=flows["orders"] > 0)
         for name, values in state.items():
             v[name][row] = values
         self.kind_profit[row] = kind_profit

@@ -191,3 +191,17 @@ def test_seller_profit_by_kind_is_sales_minus_costs_not_capital():
     kept = (Ledger.seller_receipts(t) - t["cost_of_goods"] - t["store_costs"]
             - t["first_party_margin"]).sum()
     assert by_kind.sum() == pytest.approx(kept, rel=1e-9, abs=1e-6)
+
+
+def test_ratios_with_nothing_to_divide_are_nan_not_placeholders():
+    """A platform not yet launched has no price index, take rate or CPC (NaN, not 1.0 or
+    0); once it has listings and sales they are numbers."""
+    model = run(two_platform_config(**{"platforms.B.launch_day": 30,
+                                       "platforms.B.ad_slots": 0}), 1, 60)
+    frame = model.platform_frame().set_index(["platform", "step"])
+    before, after = frame.loc["B"].loc[:29], frame.loc["B"].loc[40:]
+    for metric in ("price_index", "take_rate", "avg_cpc", "new_product_share"):
+        assert before[metric].isna().all(), metric
+    assert after["price_index"].notna().all() and after["take_rate"].notna().any()
+    assert after["avg_cpc"].isna().all()          # no ad slots: no paid click, no CPC
+    assert frame.loc["A", "price_index"].between(0.3, 3).all()
