@@ -103,7 +103,9 @@ class EventConfig:
                          doc="Share of consumers (audience_boost) or sellers (sweep) affected.")
     duration: int = param(1, unit="days", low=1, doc="Length of a promotion or freeze.")
     multiplier: float = param(1.0, unit="x", low=0.0,
-                              doc="Demand multiplier (promotion) or new spend (marketing).")
+                              doc="Promotion: shopping trips to the promoting platform as a "
+                                  "multiple of its usual ones (1: no extra trips); marketing: "
+                                  "new spend.")
     value: float = param(0.0, unit="varies", low=0.0,
                          doc="New marketing spend (USD/day) or coupon rate.")
     description: str = param("", unit="-", doc="Text shown when the event fires.")

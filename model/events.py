@@ -74,11 +74,16 @@ def audience_boost(model: MarketModel, p: int, event: EventConfig) -> str:
 
 
 def promotion(model: MarketModel, p: int, event: EventConfig) -> str:
-    """A sales event: more shopping trips and a pull towards ``p`` for ``duration`` days."""
+    """A sales event on ``p`` for ``duration`` days (this day included): the platform's
+    deals pull shoppers to it and make buying there more attractive than leaving
+    (``consumers.promotion_pull``), and its event draws ``multiplier - 1`` extra trips per
+    usual trip from consumers who know it, to it alone. Ad prices are not set by the
+    event: sellers bid what event clicks are worth to them."""
     platform = model.platforms[p]
-    platform.promotion_until = model.day + event.duration
+    platform.promotion_until = model.day + event.duration  # shocks fire the evening before
     platform.promotion_lift = event.multiplier
-    return f"{platform.name} promotion for {event.duration} days (demand x{event.multiplier:g})"
+    return (f"{platform.name} promotion for {event.duration} days "
+            f"(extra trips x{event.multiplier:g})")
 
 
 def marketing_change(model: MarketModel, p: int, event: EventConfig) -> str:

@@ -228,18 +228,23 @@ class MarketModel(Model):
         day = self.day
         cfg = self.config.consumers
         self._outside_marketing()
-        lift = max([p.promotion_lift for p in self.platforms if p.in_promotion(day)], default=1.0)
         adoption = np.array([(1 + r.adoption_growth) ** (day / 365) for r in self.config.regions])
         rate = self.consumers.shopping_rate * adoption[self.consumers.region]
-        shoppers = shopping.draw_shoppers(rate, self.rng, lift)
+        shoppers = shopping.draw_shoppers(rate, self.rng)
+        shoppers, only = self._add_event_shoppers(shoppers, rate)
         categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
-        noisy, outside, terms = self._platform_draws(shoppers, categories)
+        noisy, outside, terms, bonus = self._platform_draws(shoppers, categories)
+        if only is not None:
+            noisy[(only[:, None] >= 0) & (only[:, None] != np.arange(len(self.platforms)))] = -np.inf
         choice = shopping.choose(noisy, outside)
         consider = shopping.consideration_sets(noisy, outside,
                                                self.consumers.multi_homer[shoppers])
         visiting = np.flatnonzero(choice >= 0)
         offset = np.zeros_like(terms)
-        offset[visiting] = terms[visiting] - terms[visiting, choice[visiting], None]
+        # Listing utilities are relative to leaving: other platforms' non-listing terms
+        # relative to the one chosen, plus the chosen platform's own sales-event pull.
+        base = terms[visiting, choice[visiting]] - bonus[choice[visiting]]
+        offset[visiting] = terms[visiting] - base[:, None]
         feed_consumers, feed_platforms, feed_categories = self._feed_sessions()
         feed_consider = np.zeros((len(feed_consumers), len(self.platforms)), dtype=bool)
         feed_consider[np.arange(len(feed_consumers)), feed_platforms] = True
@@ -261,11 +266,36 @@ class MarketModel(Model):
                                       cfg.word_of_mouth, self.rng)
         feedback.update_sales_score(self.sellers, units_today, self.config.ranking.sales_memory)
 
+    def _add_event_shoppers(self, shoppers: np.ndarray, rate: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Extra trips a sales event brings to the promoting platform only.
+
+        A platform running a promotion with lift ``m`` draws ``(m - 1)`` times the usual
+        shopping rate of the consumers who know it, and those trips go to it or nowhere:
+        an event pulls its own shoppers, it does not lift rivals' demand. Returns every
+        trip's shopper and, per trip, the only platform it may use (-1: any), or None
+        when no event runs.
+        """
+        extra, target = [], []
+        for platform in self.platforms:
+            if not platform.in_promotion(self.day) or platform.promotion_lift <= 1.0:
+                continue
+            p = platform.index
+            knows = self.consumers.aware[:, p] & self.serves[self.consumers.region, p]
+            drawn = np.flatnonzero(knows & (self.rng.random(len(rate))
+                                            < rate * (platform.promotion_lift - 1.0)))
+            extra.append(drawn)
+            target.append(np.full(len(drawn), p))
+        if not extra:
+            return shoppers, None
+        only = np.concatenate([np.full(len(shoppers), -1), *target])
+        return np.concatenate([shoppers, *extra]), only
+
     def _platform_draws(self, shoppers: np.ndarray, categories: np.ndarray
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Each shopper's platform utilities with today's random draws (-inf where a
-        platform is not an option), the outside option's, and the platforms' non-listing
-        utility terms."""
+        platform is not an option), the outside option's, the platforms' non-listing
+        utility terms, and the platforms' sales-event pull (in the terms)."""
         cfg = self.config.consumers
         c = self.consumers
         launched = np.array([p.launched for p in self.platforms])
@@ -286,7 +316,7 @@ class MarketModel(Model):
             coupon=coupon, terms=terms, selection_weight=cfg.selection_weight)
         outside = cfg.outside_option - c.price_sensitivity[shoppers]
         noisy, outside_value = shopping.random_utilities(utility, outside, self.rng)
-        return noisy, outside_value, terms
+        return noisy, outside_value, terms, bonus
 
     def _feed_sessions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Content platforms: consumers scrolling the feed, some of whom buy on impulse.

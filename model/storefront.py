@@ -63,10 +63,8 @@ def refresh_slates(model: MarketModel) -> None:
             if cfg.price_parity:
                 scores -= traffic.parity_penalty(s.price[candidates], s.listed[candidates], p,
                                                  model.config.ranking)
-            bids = s.ad_bid[candidates, p] * (platform.promotion_lift
-                                              if platform.in_promotion(model.day) else 1.0)
             slate = traffic.build_slate(
-                candidates, scores, bids, s.rating[candidates, p] + 0.1,
+                candidates, scores, s.ad_bid[candidates, p], s.rating[candidates, p] + 0.1,
                 cfg.slate_size, platform.ad_slots, platform.ad_reserve_cpc)
             model.slates[(p, c)] = slate
             attention = traffic.position_ctr(len(slate.sellers), *_attention(model))

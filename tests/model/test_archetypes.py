@@ -8,6 +8,7 @@ import pytest
 from agents.seller import SELLER_KINDS
 from model.config import config_from_dict
 from model.market import MarketModel
+from tests.conftest import two_platform_config
 
 TRADER = SELLER_KINDS.index("trader")
 FACTORY = SELLER_KINDS.index("factory")
@@ -184,17 +185,28 @@ def test_flagship_boost_favours_brands():
     assert brand_share(3.0) > brand_share(0.0) + 0.15
 
 
-def test_promotion_lifts_demand_and_cpc():
-    model = market([{"name": "amz", "kind": "marketplace", "initial_awareness": 0.9,
-                     "initial_sellers": 1.0}],
-                   events=[{"day": 40, "kind": "promotion", "platform": "amz", "duration": 11,
-                            "multiplier": 2.0}])
-    model.run(60)
-    f = model.platform_frame().set_index("step")
-    before, during = f.loc[29:39], f.loc[41:50]
-    assert during.orders.mean() > 1.5 * before.orders.mean()
-    assert during.avg_cpc.mean() > before.avg_cpc.mean()
-
+def test_promotion_pulls_shoppers_to_the_promoting_platform_only():
+    """A sales event draws shoppers to the platform running it, not to the market: its
+    orders rise, the rival's do not. Bids are not scaled by the event: its CPC rises only
+    as far as sellers, at their reviews, bid more for clicks that now convert better."""
+    lifts, rival, cpc = [], [], []
+    for seed in (1, 2, 3):
+        config = two_platform_config(events=[{"day": 60, "kind": "promotion", "platform": "A",
+                                              "duration": 11, "multiplier": 2.0}])
+        model = MarketModel(config, rng=seed)
+        model.run(75)
+        f = model.platform_frame().set_index(["platform", "step"])
+        window = {"before": slice(45, 59), "during": slice(60, 70)}
+        a = {k: f.loc["A"].loc[w] for k, w in window.items()}
+        b = {k: f.loc["B"].loc[w] for k, w in window.items()}
+        lifts.append(a["during"].orders.mean() / a["before"].orders.mean())
+        rival.append(b["during"].orders.mean() / b["before"].orders.mean())
+        cpc.append(a["during"].avg_cpc.mean() / a["before"].avg_cpc.mean())
+        assert model.event_log[-1][0] == 60
+        assert not model.platforms[0].in_promotion(71) and model.platforms[0].in_promotion(70)
+    assert min(lifts) > 2.0
+    assert max(rival) < 1.0
+    assert np.mean(cpc) > 1.0
 
 def test_outside_marketing_raises_awareness_until_parent_funding_runs_out():
     model = market([{"name": "temu", "kind": "managed", "initial_awareness": 0.01,
