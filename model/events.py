@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import migration
 from model.config import EventConfig
 from model.migration import NONE
 
@@ -105,13 +106,17 @@ def enforcement_sweep(model: MarketModel, p: int, event: EventConfig) -> str:
     propensity. Suspended sellers lose the store and their cash is frozen for
     ``duration`` days, while the stranded stock keeps costing them
     (``sellers.frozen_holding_cost``): those with no other income can go bankrupt.
-    Every seller on ``p`` is alarmed and looks for a second platform at its next reviews."""
+    Suspended sellers, and sellers there in proportion to the share of their peers
+    suspended, are alarmed and look for a second platform at their next reviews."""
     sellers = model.sellers
     n = sellers.count
     on_platform = np.flatnonzero(sellers.alive[:n] & sellers.listed[:n, p])
     risk = np.clip(event.share * model.fake_review_propensity(on_platform), 0.0, 1.0)
     hit = on_platform[model.rng.random(len(on_platform)) < risk]
-    sellers.alarm[on_platform] = 1.0  # all sellers there see that one platform is a risk
+    review = model.review
+    sellers.alarm[:n] = migration.sweep_alarm(sellers.alarm[:n], on_platform, hit,
+                                              review.peer_source, review.peer_target,
+                                              model.config.sellers.peer_alarm)
     sellers.listed[hit, p] = False
     held = np.maximum(sellers.cash[hit], 0.0)
     sellers.frozen[hit] += held

@@ -234,8 +234,9 @@ class MarketModel(Model):
         shoppers, only = self._add_event_shoppers(shoppers, rate)
         categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
         noisy, outside, terms, bonus = self._platform_draws(shoppers, categories)
-        if only is not None:
-            noisy[(only[:, None] >= 0) & (only[:, None] != np.arange(len(self.platforms)))] = -np.inf
+        if only is not None:   # an event's extra trips go to its platform or nowhere
+            elsewhere = (only[:, None] >= 0) & (only[:, None] != np.arange(len(self.platforms)))
+            noisy[elsewhere] = -np.inf
         choice = shopping.choose(noisy, outside)
         consider = shopping.consideration_sets(noisy, outside,
                                                self.consumers.multi_homer[shoppers])

@@ -196,3 +196,30 @@ def entrants(n_active: int, profitable_share: float, entry_rate: float,
              rng: np.random.Generator) -> int:
     """Number of new sellers this review: more when more existing stores make money."""
     return int(rng.poisson(entry_rate * n_active * max(profitable_share, 0.0)))
+
+
+def sweep_alarm(alarm: np.ndarray, exposed: np.ndarray, hit: np.ndarray,
+                peer_source: np.ndarray, peer_target: np.ndarray, peer_alarm: float
+                ) -> np.ndarray:
+    """Sellers' fear of depending on a platform after it sweeps stores (0-1 each).
+
+    A seller whose store was suspended has learnt the risk first-hand (alarm 1). A seller
+    still trading on the swept platform (``exposed``) reads the risk from its peers: the
+    share of its peers that were suspended, times ``peer_alarm``. Sellers elsewhere are
+    not alarmed. Alarm never falls here; it fades at reviews (``alarm_memory``).
+
+    >>> sweep_alarm(np.zeros(4), np.array([0, 1, 2]), np.array([0]),
+    ...             np.array([0, 1, 0, 2]), np.array([1, 0, 2, 0]), 1.5).tolist()
+    [1.0, 1.0, 1.0, 0.0]
+    """
+    n = len(alarm)
+    suspended = np.zeros(n)
+    suspended[hit] = 1.0
+    peers_hit = np.bincount(peer_target, weights=suspended[peer_source], minlength=n)
+    peers = np.bincount(peer_target, minlength=n)
+    share = np.divide(peers_hit, peers, out=np.zeros(n), where=peers > 0)
+    risk = np.zeros(n)
+    risk[exposed] = np.minimum(1.0, peer_alarm * share[exposed])
+    risk[hit] = 1.0
+    return np.maximum(alarm, risk)
+

@@ -154,6 +154,10 @@ class SellerConfig:
                                     "review (model choice: fades over a few months).")
     peer_weight: float = param(0.5, unit="share", low=0.0, high=1.0,
                                doc="Weight on peers' reported profit versus own estimate.")
+    peer_alarm: float = param(3.0, unit="alarm per share of peers", low=0.0,
+                              doc="Alarm a seller on a swept platform takes from the share of "
+                                  "its peers suspended (model choice: a third of one's peers "
+                                  "suspended makes a search for a second platform certain).")
     entry_rate: float = param(0.01, unit="share of sellers per review", low=0.0, high=1.0,
                               doc="New sellers per review at full attractiveness.")
     exit_cash: float = param(-500.0, unit="USD",

@@ -301,21 +301,36 @@ def test_a_grouped_listing_is_one_store_closed_together_and_costed_once():
     assert np.allclose(expected[:, 0], expected[:, 1]), "judged on the listing's total"
 
 
-def test_a_sweep_makes_sellers_on_the_platform_diversify():
-    def multihoming_after(sweep):
-        events = [{"day": 20, "kind": "enforcement_sweep", "platform": "amz", "share": 0.1,
-                   "duration": 30}] if sweep else []
+def test_a_sweep_alarms_the_suspended_and_their_peers_not_everyone():
+    """After a sweep a seller's fear of depending on the platform is its own: certain if
+    its store was suspended, in proportion to its suspended peers if it still trades
+    there, none if it has no store there or none of its peers was hit."""
+    def swept(peer_alarm):
         model = market([
             {"name": "amz", "kind": "marketplace", "initial_awareness": 0.8,
              "initial_sellers": 1.0},
             {"name": "walmart", "kind": "marketplace", "initial_awareness": 0.6,
-             "initial_sellers": 0.1}], seed=8, events=events)
+             "initial_sellers": 0.1}], seed=8, seller_config={"peer_alarm": peer_alarm},
+            events=[{"day": 20, "kind": "enforcement_sweep", "platform": "amz", "share": 0.1,
+                     "duration": 30}])
         model.run(19)
         assert (model.sellers.alarm == 0).all()
-        model.run(60)
-        frame = model.platform_frame().query("platform == 'amz' and step > 70")
-        return (frame.multihoming_sellers / frame.sellers).mean()
-    assert multihoming_after(True) > multihoming_after(False) + 0.05
+        s, n = model.sellers, model.sellers.count
+        on_amz = s.alive[:n] & s.listed[:n, 0]
+        model.run(1)   # the sweep; the next seller review is on day 21
+        suspended = on_amz & ~s.listed[:n, 0]   # no review since: only the sweep closed them
+        peers_hit = np.bincount(model.review.peer_target, minlength=n,
+                                weights=suspended[model.review.peer_source])[:n] > 0
+        return s.alarm[:n], suspended, on_amz, peers_hit
+
+    alarm, suspended, on_amz, peers_hit = swept(3.0)
+    assert suspended.sum() > 5 and (alarm[suspended] == 1.0).all()
+    bystanders = on_amz & ~suspended
+    assert (alarm[bystanders & peers_hit] > 0).all()
+    assert (alarm[bystanders & ~peers_hit] == 0).all()
+    assert (alarm[~on_amz] == 0).all()
+    calm, *_ = swept(0.0)
+    assert (calm[bystanders] == 0).all() and (calm[suspended] == 1.0).all()
 
 
 def test_fee_response_cuts_the_low_price_tier_once_rivals_take_the_band():
