@@ -45,6 +45,10 @@ class Platform(mesa.Agent):
         self.daily_orders: deque[float] = deque(maxlen=30)
         self.unit_logistics_cost: float = config.logistics_cost
         self.fulfilment_fee: float = self._fulfilment_fee()
+        self.storage_fee: float = config.storage_fee
+        # platforms whose prices its price comparison (parity clause) looks at
+        self.compared: np.ndarray = np.ones(len(model.config.platforms), dtype=bool)
+        self.logistics_invested: float = 0.0
 
     def _fulfilment_fee(self) -> float:
         if not self.config.fulfilment:
@@ -86,9 +90,22 @@ class Platform(mesa.Agent):
         self.fulfilment_markup = markup
         self.fulfilment_fee = self._fulfilment_fee()
 
+    def invest_in_logistics(self) -> float:
+        """Today's spending on warehouses and delivery (USD), while the platform is funded."""
+        spend = self.config.logistics_investment * self.scale
+        if not self.launched or spend <= 0 or not self.funded:
+            return 0.0
+        self.logistics_invested += spend
+        return spend
+
     def review(self) -> None:
-        """Monthly review: count months of losses without funding; logistics unit cost
-        follows last month's volume (scale economies)."""
+        """Monthly review: count months of losses without funding; delivery gets faster
+        with what has been invested in logistics; logistics unit cost follows last month's
+        volume (scale economies)."""
+        if self.config.logistics_investment > 0:
+            self.delivery_days = logistics.delivery_days(
+                self.config.delivery_days, self.config.delivery_days_floor,
+                self.logistics_invested, self.config.delivery_investment_scale * self.scale)
         losing = self.cash < self._cash_at_review
         self.unfunded_losing_months = (self.unfunded_losing_months + 1
                                        if losing and not self.funded and self.launched else 0)

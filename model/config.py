@@ -33,7 +33,8 @@ __all__ = ["CategoryConfig", "ConfigError", "ConsumerConfig", "EventConfig", "Fe
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "experiments" / "scenarios"
 THIRD_PARTY_KINDS = ("factory", "trader", "brand", "big_seller")
 EVENT_KINDS = ("fee_change", "enforcement_sweep", "promotion", "audience_boost",
-               "marketing_change", "coupon_change")
+               "marketing_change", "coupon_change", "price_comparison_removal",
+               "recruit_sellers")
 TARGET_MEASURES = ("growth", "change", "final", "mean", "peak_change")
 
 
@@ -109,6 +110,13 @@ class EventConfig:
     value: float = param(0.0, unit="varies", low=0.0,
                          doc="New marketing spend (USD/day) or coupon rate.")
     description: str = param("", unit="-", doc="Text shown when the event fires.")
+    storage_fee: float | None = param(None, unit="USD per unit-month", low=0.0,
+                                      doc="New storage fee (fee_change).")
+    rival: str = param("", unit="-",
+                       doc="Platform dropped from the price comparison "
+                           "(price_comparison_removal).")
+    seller_kind: str = param("", unit="-",
+                             doc="Kind of seller recruited (recruit_sellers; '' = any kind).")
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,15 @@ class MarketConfig:
                 raise ConfigError(f"{where}.platform = {event.platform!r}: "
                                   f"allowed platforms are {', '.join(names)}")
             tiers += [(f"{where}.fee_tiers", t) for t in event.fee_tiers or []]
+            if event.kind == "price_comparison_removal" and (
+                    event.rival not in names or event.rival == event.platform):
+                others = ", ".join(n for n in names if n != event.platform)
+                raise ConfigError(f"{where}.rival = {event.rival!r}: allowed rivals are "
+                                  f"{others}")
+            if event.kind == "recruit_sellers" and event.seller_kind not in (
+                    "", *THIRD_PARTY_KINDS):
+                raise ConfigError(f"{where}.seller_kind = {event.seller_kind!r}: allowed kinds "
+                                  f"are {', '.join(THIRD_PARTY_KINDS)} (or '' for any)")
         for key, tier in tiers:
             if tier.category not in categories:
                 raise ConfigError(f"{key}.category = {tier.category!r}: "

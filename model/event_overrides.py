@@ -28,7 +28,8 @@ class ShadowedOverrideWarning(UserWarning):
 EVENT_LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
     "fee_change": (("referral_fee", "referral_fee"), ("fee_tiers", "fee_tiers"),
                    ("fulfilment_markup", "fulfilment_markup"), ("monthly_fee", "monthly_fee"),
-                   ("ad_slots", "ad_slots"), ("ad_reserve_cpc", "ad_reserve_cpc")),
+                   ("ad_slots", "ad_slots"), ("ad_reserve_cpc", "ad_reserve_cpc"),
+                   ("storage_fee", "storage_fee")),
     "marketing_change": (("marketing_spend", "value"),),
     "coupon_change": (("coupon_rate", "value"),),
 }

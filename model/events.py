@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.seller import SELLER_KINDS
 from model import migration
 from model.config import EventConfig
 from model.migration import NONE
@@ -39,7 +40,7 @@ class ScheduledShock:
 
 def fee_change(model: MarketModel, p: int, event: EventConfig) -> str:
     """New fee schedule on platform ``p``: any of referral fee, fee tiers, fulfilment
-    markup, monthly fee, number of ad slots and ad reserve price."""
+    markup, monthly fee, number of ad slots, ad reserve price and storage fee."""
     platform = model.platforms[p]
     parts = []
     if event.referral_fee is not None:
@@ -62,6 +63,10 @@ def fee_change(model: MarketModel, p: int, event: EventConfig) -> str:
     if event.ad_reserve_cpc is not None:
         parts.append(f"ad reserve ${platform.ad_reserve_cpc:g} -> ${event.ad_reserve_cpc:g}")
         platform.ad_reserve_cpc = event.ad_reserve_cpc
+    if event.storage_fee is not None:
+        parts.append(f"storage ${platform.storage_fee:g} -> ${event.storage_fee:g} "
+                     "per unit-month")
+        platform.storage_fee = event.storage_fee
     return f"{platform.name} fee change: " + "; ".join(parts)
 
 
@@ -149,10 +154,32 @@ class FundRelease:
                              f"({survivors} still trading)")
 
 
+def price_comparison_removal(model: MarketModel, p: int, event: EventConfig) -> str:
+    """Platform ``p`` drops ``rival`` from its price comparison: its parity clause no
+    longer looks at sellers' prices there, so they may price lower on the rival without
+    losing rank on ``p`` (sources: the incumbent removed the entrant from its
+    price-comparison system)."""
+    rival = model.platform_by_name[event.rival]
+    model.platforms[p].compared[rival.index] = False
+    return f"{model.platforms[p].name} no longer compares prices with {rival.name}"
+
+
+def recruit_sellers(model: MarketModel, p: int, event: EventConfig) -> str:
+    """Platform ``p`` recruits a ``share`` of the sellers (of ``seller_kind``, or any)
+    not yet on it who have room for another store (sources: the incumbent recruited
+    factory-type sellers)."""
+    kind = SELLER_KINDS.index(event.seller_kind) if event.seller_kind else None
+    recruited = model.review.recruit(p, event.share, kind)
+    who = f"{event.seller_kind} sellers" if event.seller_kind else "sellers"
+    return f"{model.platforms[p].name} recruits {recruited} {who}"
+
+
 APPLY = {
     "fee_change": fee_change,
     "audience_boost": audience_boost,
     "promotion": promotion,
+    "price_comparison_removal": price_comparison_removal,
+    "recruit_sellers": recruit_sellers,
     "marketing_change": marketing_change,
     "coupon_change": coupon_change,
     "enforcement_sweep": enforcement_sweep,

@@ -36,6 +36,8 @@ FLOWS = (
     "new_product_orders",  # orders of products under 12 months old (count)
     "orders",              # count
     "clicks",              # paid clicks (count)
+    "storage_fees",        # sellers -> platform: stock kept in its warehouses
+    "logistics_investment",  # platform -> outside: warehouses and delivery network
 )
 
 
@@ -62,7 +64,8 @@ class Ledger:
     @staticmethod
     def platform_fees(flows: dict[str, np.ndarray]) -> np.ndarray:
         """Fees sellers pay the platform, not counting ads."""
-        return flows["referral_fees"] + flows["fulfilment_fees"] + flows["monthly_fees"]
+        return (flows["referral_fees"] + flows["fulfilment_fees"] + flows["monthly_fees"]
+                + flows["storage_fees"])
 
     @staticmethod
     def seller_receipts(flows: dict[str, np.ndarray]) -> np.ndarray:
@@ -75,4 +78,5 @@ class Ledger:
         """Platform income minus its own costs."""
         return (Ledger.platform_fees(flows) + flows["ad_spend"] - flows["subsidies"]
                 + flows["first_party_margin"]
-                - flows["platform_logistics"] - flows["marketing"] - flows["fixed_costs"])
+                - flows["platform_logistics"] - flows["marketing"] - flows["fixed_costs"]
+                - flows["logistics_investment"])

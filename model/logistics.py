@@ -19,3 +19,19 @@ def unit_cost(volume: float | np.ndarray, reference_cost: float, reference_volum
     cost = reference_cost * ratio ** (-elasticity)
     cost = np.clip(cost, floor_share * reference_cost, 3.0 * reference_cost)
     return float(cost) if np.ndim(cost) == 0 else cost
+
+
+def delivery_days(initial: float, floor: float, invested: float, scale: float) -> float:
+    """Delivery days after ``invested`` USD in warehouses and delivery network.
+
+    Each dollar closes part of the remaining gap to ``floor`` (diminishing returns): the
+    gap shrinks by a factor e for every ``scale`` invested.
+
+    >>> round(delivery_days(8.0, 1.0, 1e6, 1e6), 2)
+    3.58
+    >>> delivery_days(8.0, 1.0, 0.0, 1e6)
+    8.0
+    """
+    if initial <= floor:
+        return initial
+    return floor + (initial - floor) * float(np.exp(-invested / scale))

@@ -345,9 +345,14 @@ class MarketModel(Model):
                 np.concatenate(categories))
 
     def _outside_marketing(self) -> None:
-        """Platforms buy outside advertising: reached consumers become aware."""
+        """Platforms buy outside advertising (reached consumers become aware), invest in
+        logistics and pay their fixed costs."""
         n = len(self.consumers)
         for platform in self.platforms:
+            invested = platform.invest_in_logistics()
+            if invested > 0:
+                self.platform_cash[platform.index] -= invested
+                self.ledger.add("logistics_investment", platform.index, invested)
             spend = platform.marketing_spend
             if not platform.launched or spend <= 0 or not platform.funded:
                 continue

@@ -219,6 +219,14 @@ class SellerConfig:
                                         doc="Chance a seller launches a new product at a "
                                             "review (quality redrawn from its selection skill).",
                                         source="SPEC: ~40% of sales from products < 12 months")
+    stock_cover_days: float = param(30.0, unit="days of sales", low=0.0,
+                                    doc="Stock a store keeps in a platform's warehouse, in "
+                                        "days of its sales; what storage fees are charged on.",
+                                    source="model choice: a month of inventory")
+    min_stock_units: float = param(10.0, unit="units", low=0.0,
+                                   doc="Stock a fulfilled store holds even when little "
+                                       "sells: slow sellers pay storage on it.",
+                                   source="model choice: a small first shipment")
 
     def validate(self, prefix: str = "") -> None:
         """Seller kinds are the model's kinds (the table may change their numbers only)."""
@@ -338,3 +346,22 @@ class PlatformConfig:
     listing_group: str = param("", unit="-",
                                doc="Platforms in one group share listings: list once, sell "
                                    "everywhere.")
+    storage_fee: float = param(0.0, unit="USD per unit-month", low=0.0,
+                               doc="Fee for stock stored in the platform's warehouses, paid "
+                                   "by sellers using its fulfilment (0: none).",
+                               source="SPEC: fulfilment and storage fees were raised repeatedly")
+    logistics_investment: float = param(0.0, unit="USD per day at reference_consumers",
+                                        low=0.0,
+                                        doc="Spending on warehouses and delivery network; "
+                                            "delivery days fall towards delivery_days_floor "
+                                            "as it accumulates.",
+                                        source="SPEC: delivery got faster; local and bonded "
+                                               "warehouses give next-day delivery")
+    delivery_days_floor: float = param(1.0, unit="days", low=0.0,
+                                       doc="Fastest delivery logistics investment can reach.",
+                                       source="SPEC: incumbent same / next day")
+    delivery_investment_scale: float = param(
+        1e6, unit="USD at reference_consumers", low=1.0,
+        doc="Cumulative logistics investment that closes 63% (1 - 1/e) of the gap between "
+            "the starting delivery days and the floor.",
+        source="model choice: diminishing returns to warehouse building")

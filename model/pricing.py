@@ -88,20 +88,28 @@ def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: 
 
 
 def price_coherence(prices: np.ndarray, stores: np.ndarray, parity: np.ndarray,
-                    seller_priced: np.ndarray) -> np.ndarray:
+                    seller_priced: np.ndarray, compared: np.ndarray | None = None
+                    ) -> np.ndarray:
     """Prices under price-parity clauses (sellers x platforms).
 
     A seller listed on a platform with a parity clause prices no lower anywhere else
     than there: its other prices are raised to its parity price, so rivals lose the
     price edge the clause is aimed at (price coherence; Edelman and Wright 2015).
-    Only columns the sellers price themselves (``seller_priced``) change.
+    Only columns the sellers price themselves (``seller_priced``) change, and only on
+    platforms the parity platform compares against (``compared[p, q]``, platforms x
+    platforms; default every one): a rival dropped from its price comparison may be
+    priced lower.
 
     >>> price_coherence(np.array([[10.0, 8.0]]), np.ones((1, 2), bool),
     ...                 np.array([True, False]), np.array([True, True])).tolist()
     [[10.0, 10.0]]
     """
-    floor = np.zeros(len(prices))
+    n_platforms = prices.shape[1]
+    if compared is None:
+        compared = np.ones((n_platforms, n_platforms), dtype=bool)
+    floor = np.zeros(prices.shape)
     for p in np.flatnonzero(parity):
-        floor = np.maximum(floor, np.where(stores[:, p], prices[:, p], 0.0))
+        parity_price = np.where(stores[:, p], prices[:, p], 0.0)
+        floor = np.maximum(floor, parity_price[:, None] * compared[p][None, :])
     raise_to = stores & seller_priced[None, :]
-    return np.where(raise_to, np.maximum(prices, floor[:, None]), prices)
+    return np.where(raise_to, np.maximum(prices, floor), prices)

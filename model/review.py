@@ -14,6 +14,7 @@ import numpy as np
 from agents.seller import SELLER_KINDS, Seller
 from model import fees, migration, network, pricing, products
 from model.migration import ENTRY, EXIT, NONE
+from model.settlement import DAYS_PER_MONTH
 from model.storefront import organic_visibility
 
 if TYPE_CHECKING:
@@ -82,10 +83,11 @@ class SellerReview:
         by_kind = np.array([kinds[k].fake_reviews for k in SELLER_KINDS])
         return by_kind[self.model.sellers.kind[sellers]]
 
-    def recruit(self, p: int, share: float) -> int:
-        """A platform recruits a ``share`` of active sellers with spare capacity."""
+    def recruit(self, p: int, share: float, kind: int | None = None) -> int:
+        """A platform recruits a ``share`` of active sellers (of ``kind``, if given) with
+        spare capacity."""
         model, s = self.model, self.model.sellers
-        active = s.active
+        active = s.active if kind is None else s.independent[s.kind[s.independent] == kind]
         spare = active[s.listed[active].sum(axis=1) < s.capacity[active]]
         spare = spare[~s.listed[spare, p] & self.eligible()[spare, p]]
         chosen = spare[model.rng.random(len(spare)) < share]
@@ -221,8 +223,9 @@ class SellerReview:
         for p in model.platforms:
             if p.config.business_model == "managed":
                 per_platform.append(np.zeros(n))
-            elif p.config.fulfilment:
-                per_platform.append(np.full(n, p.fulfilment_fee))
+            elif p.config.fulfilment:   # storage: the stock a sale needs is kept a while
+                storage = p.storage_fee * self.config.stock_cover_days / DAYS_PER_MONTH
+                per_platform.append(np.full(n, p.fulfilment_fee + storage))
             else:
                 per_platform.append(ship)
         return s.unit_cost[:n, None] + np.column_stack(per_platform)
@@ -308,7 +311,9 @@ class SellerReview:
             seller_priced = np.array([p.config.business_model != "managed"
                                       for p in model.platforms])
             listed = s.listed[:n] & s.alive[:n, None]
-            new_price = pricing.price_coherence(new_price, listed, parity, seller_priced)
+            compared = np.array([p.compared for p in model.platforms])
+            new_price = pricing.price_coherence(new_price, listed, parity, seller_priced,
+                                                compared)
         s.price[:n] = np.where(stores, new_price, s.price[:n])
         margin = new_price * (1 - rate) - cost
         bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share,

@@ -146,3 +146,34 @@ def charge_holding_costs(sellers: SellerArrays, daily_cost: float, ledger: Ledge
     sellers.cash[held] -= daily_cost
     ledger.add("store_costs", sellers.frozen_on[held].astype(np.int64),
                np.full(len(held), daily_cost))
+
+
+def charge_storage_fees(sellers: SellerArrays, storage_fee: np.ndarray, fulfilled: np.ndarray,
+                        cover_days: float, min_stock: float, platform_cash: np.ndarray,
+                        ledger: Ledger) -> None:
+    """Sellers using a platform's fulfilment pay for the stock it stores (daily accrual).
+
+    A store keeps ``cover_days`` of its sales (smoothed daily units) in the warehouse, and
+    at least ``min_stock`` units: storage weighs most on slow sellers.
+    """
+    n = sellers.count
+    if n == 0 or not (storage_fee > 0).any():
+        return
+    stores = sellers.listed[:n] & (sellers.alive[:n]
+                                   & (sellers.owner[:n] == INDEPENDENT))[:, None]
+    units = stored_units(sellers.sales_score[:n], cover_days, min_stock)
+    daily = np.where(stores & fulfilled[None, :], units * storage_fee[None, :], 0.0)
+    daily /= DAYS_PER_MONTH
+    sellers.cash[:n] -= daily.sum(axis=1)
+    sellers.profit[:n] -= daily
+    platform_cash += daily.sum(axis=0)
+    ledger.add("storage_fees", np.arange(len(storage_fee)), daily.sum(axis=0))
+
+
+def stored_units(daily_units: np.ndarray, cover_days: float, min_stock: float) -> np.ndarray:
+    """Units a store keeps in stock: ``cover_days`` of sales, at least ``min_stock``.
+
+    >>> stored_units(np.array([[0.0, 2.0]]), 30.0, 10.0).tolist()
+    [[10.0, 60.0]]
+    """
+    return np.maximum(daily_units * cover_days, min_stock)

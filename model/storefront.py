@@ -18,6 +18,7 @@ from model.settlement import (
     charge_clicks,
     charge_holding_costs,
     charge_monthly_fees,
+    charge_storage_fees,
     charge_store_costs,
     consolidate_first_party,
     settle_sales,
@@ -61,7 +62,8 @@ def refresh_slates(model: MarketModel) -> None:
                 rng=model.rng, ranking=model.config.ranking)
             scores += cfg.brand_boost * (s.kind[candidates] == BRAND)
             if cfg.price_parity:
-                scores -= traffic.parity_penalty(s.price[candidates], s.listed[candidates], p,
+                compared = s.listed[candidates] & platform.compared[None, :]
+                scores -= traffic.parity_penalty(s.price[candidates], compared, p,
                                                  model.config.ranking)
             slate = traffic.build_slate(
                 candidates, scores, s.ad_bid[candidates, p], s.rating[candidates, p] + 0.1,
@@ -70,6 +72,13 @@ def refresh_slates(model: MarketModel) -> None:
             attention = traffic.position_ctr(len(slate.sellers), *_attention(model))
             relative = s.price[slate.sellers, p] / model.reference_price[c]
             model.price_index[p, c] = np.average(relative, weights=attention)
+
+
+def fulfilled_by_platform(platforms: list) -> np.ndarray:
+    """Per platform: whether sellers' orders there are shipped from its warehouses by its
+    fulfilment service (a managed platform ships itself and charges sellers nothing)."""
+    return np.array([p.config.fulfilment and p.config.business_model != "managed"
+                     for p in platforms])
 
 
 def organic_visibility(model: MarketModel) -> np.ndarray:
@@ -163,6 +172,9 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     charge_holding_costs(s, sellers_cfg.frozen_holding_cost, model.ledger)
     monthly = np.array([p.monthly_fee for p in model.platforms])
     charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
+    charge_storage_fees(s, np.array([p.storage_fee for p in model.platforms]),
+                        fulfilled_by_platform(model.platforms), sellers_cfg.stock_cover_days,
+                        sellers_cfg.min_stock_units, model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return shoppers[rows], bought_on, units
 
