@@ -29,15 +29,24 @@ def update_habit(consumers: ConsumerArrays, visitors: np.ndarray, platforms: np.
 
 def spread_word_of_mouth(consumers: ConsumerArrays, indptr: np.ndarray, indices: np.ndarray,
                          buyers: np.ndarray, platforms: np.ndarray, rate: float,
-                         rng: np.random.Generator) -> None:
-    """Each buyer's contacts become aware of the platform bought on, with chance ``rate``."""
+                         rng: np.random.Generator, brand: np.ndarray | None = None) -> None:
+    """Each buyer's contacts become aware of the platform bought on, with chance ``rate``.
+
+    ``brand`` (platforms x platforms, optional) marks storefronts of one brand (a listing
+    group: list once, sell everywhere): hearing of one, a contact knows them all, so a
+    global marketplace's buyers at home spread its storefronts abroad.
+    """
     if len(buyers) == 0 or rate <= 0:
         return
     degree = (indptr[buyers + 1] - indptr[buyers]).astype(np.int64)
     contacts = neighbours(indptr, indices, buyers)
     told = np.repeat(platforms, degree)
     hit = rng.random(len(contacts)) < rate
-    consumers.aware[contacts[hit], told[hit]] = True
+    if brand is None:
+        consumers.aware[contacts[hit], told[hit]] = True
+        return
+    row, platform = np.nonzero(brand[told[hit]])
+    consumers.aware[contacts[hit][row], platform] = True
 
 
 def update_ratings(sellers: SellerArrays, seller: np.ndarray, platform: np.ndarray,

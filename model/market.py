@@ -161,6 +161,18 @@ class MarketModel(Model):
                 groups.setdefault(p.config.listing_group, []).append(p.index)
         return [np.array(members) for members in groups.values() if len(members) > 1]
 
+    @property
+    def brand(self) -> np.ndarray | None:
+        """(platforms x platforms) storefronts of one brand (an open listing group), or
+        None when no platforms share listings."""
+        groups = self.listing_groups()
+        if not groups:
+            return None
+        same = np.eye(len(self.platforms), dtype=bool)
+        for members in groups:
+            same[np.ix_(members, members)] = True
+        return same
+
     def keep_alive(self, obj: object) -> None:
         """Hold a strong reference to an object whose method is a scheduled callback."""
         self._kept.append(obj)
@@ -264,7 +276,7 @@ class MarketModel(Model):
         feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain * loyalty,
                               cfg.habit_decay, day)
         feedback.spread_word_of_mouth(self.consumers, *self.contacts, buyers, bought_on,
-                                      cfg.word_of_mouth, self.rng)
+                                      cfg.word_of_mouth, self.rng, self.brand)
         feedback.update_sales_score(self.sellers, units_today, self.config.ranking.sales_memory)
 
     def _add_event_shoppers(self, shoppers: np.ndarray, rate: np.ndarray

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.seller import SELLER_KINDS
+from model.config import config_from_dict
 from model.market import MarketModel
 from tests.conftest import two_platform_config
 
@@ -96,3 +97,24 @@ def test_recruiting_factories_brings_factories_only():
     joined = np.flatnonzero(s.listed[:n, 1] & ~before)
     assert len(joined) > 5
     assert (s.kind[joined] == FACTORY).all()
+
+
+def test_word_of_mouth_about_a_global_brand_reaches_its_storefronts_abroad():
+    """Storefronts of one listing group are one brand: a buyer at home makes contacts
+    abroad aware of the storefront that serves them. Without a group they learn only of
+    the platform bought on, which does not serve them."""
+    def aware_abroad(group):
+        data = {"name": "t", "consumers": {"n_consumers": 3000, "word_of_mouth": 0.2},
+                "sellers": {"n_sellers": 100},
+                "regions": [{"name": "us", "share": 0.5}, {"name": "br", "share": 0.5}],
+                "platforms": [
+                    {"name": "us", "kind": "marketplace", "region": "us", "listing_group": group,
+                     "initial_awareness": 0.9, "initial_sellers": 0.5},
+                    {"name": "br", "kind": "marketplace", "region": "br", "listing_group": group,
+                     "initial_awareness": 0.0, "initial_sellers": 0.5}]}
+        model = MarketModel(config_from_dict(data), rng=2)
+        model.run(30)
+        c = model.consumers
+        return c.aware[c.region == 1, 1].mean()
+    assert aware_abroad("") == 0.0
+    assert aware_abroad("global") > 0.2
