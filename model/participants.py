@@ -214,11 +214,14 @@ class SellerConfig:
                                        doc="Managed model: suppliers will not go below their "
                                            "cost floor times this.",
                                        source="model choice: cost plus 2%")
-    product_refresh_rate: float = param(0.04, unit="share of sellers per review", low=0.0,
+    product_refresh_rate: float = param(0.01, unit="share of sellers per review", low=0.0,
                                         high=1.0,
                                         doc="Chance a seller launches a new product at a "
                                             "review (quality redrawn from its selection skill).",
-                                        source="SPEC: ~40% of sales from products < 12 months")
+                                        source="calibrated: ~40% of sales from products under 12 "
+                                               "months (docs/sources.md); a launch every ~2 years "
+                                               "gives 1 - exp(-0.52) = 0.41 in new_rivals "
+                                               "(0.04 gave 0.79)")
     stock_cover_days: float = param(30.0, unit="days of sales", low=0.0,
                                     doc="Stock a store keeps in a platform's warehouse, in "
                                         "days of its sales; what storage fees are charged on.",
