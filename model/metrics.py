@@ -27,6 +27,7 @@ PLATFORM_METRICS = (
     "consumer_surplus",     # USD, money-metric utility over the outside option
     "profit",               # USD
     "cash",                 # USD
+    "order_share",          # share of all platforms' orders (packages shipped)
 )
 ACTIVE_WINDOW_DAYS = 30
 # Ratios with nothing to divide are NaN, not a placeholder number: ``take_rate`` on a day
@@ -94,6 +95,8 @@ class Recorder:
         v["orders"][row] = flows["orders"]
         v["gmv"][row] = gmv
         v["gmv_share"][row] = shares
+        orders = flows["orders"]
+        v["order_share"][row] = orders / orders.sum() if orders.sum() > 0 else 0.0
         v["hhi"][row] = hhi(shares)
         paid = Ledger.platform_fees(flows) + flows["ad_spend"]
         sold = flows["third_party_gmv"]
