@@ -88,15 +88,25 @@ def test_dropping_a_rival_from_price_comparison_lets_sellers_undercut_there():
 
 
 def test_recruiting_factories_brings_factories_only():
-    event = {"day": 30, "kind": "recruit_sellers", "platform": "B", "share": 0.5,
-             "seller_kind": "factory"}
-    model = run(29, events=[event], **{"platforms.B.initial_sellers": 0.1})
-    s, n = model.sellers, model.sellers.count
-    before = s.listed[:n, 1].copy()
-    model.run(1)
-    joined = np.flatnonzero(s.listed[:n, 1] & ~before)
-    assert len(joined) > 5
-    assert (s.kind[joined] == FACTORY).all()
+    """Recruiting every factory with room for a store brings exactly those, and no other
+    kind; recruiting half brings about half."""
+    def recruit(share):
+        event = {"day": 30, "kind": "recruit_sellers", "platform": "B", "share": share,
+                 "seller_kind": "factory"}
+        model = run(29, events=[event], **{"platforms.B.initial_sellers": 0.1})
+        s, n = model.sellers, model.sellers.count
+        before = s.listed[:n, 1].copy()
+        room = s.listed[:n].sum(axis=1) < s.capacity[:n]
+        candidates = np.flatnonzero(s.alive[:n] & (s.kind[:n] == FACTORY) & ~before & room)
+        model.run(1)
+        return candidates, np.flatnonzero(s.listed[:n, 1] & ~before)
+
+    candidates, joined = recruit(1.0)
+    assert len(candidates) > 10
+    assert set(joined) == set(candidates)
+    candidates, joined = recruit(0.5)
+    assert 0.2 * len(candidates) < len(joined) < 0.8 * len(candidates)
+    assert set(joined) <= set(candidates)
 
 
 def test_word_of_mouth_about_a_global_brand_reaches_its_storefronts_abroad():
