@@ -72,12 +72,30 @@ def uniform_selection(listings: np.ndarray, launched: np.ndarray) -> np.ndarray:
 
 
 def platform_terms(*, delivery_sensitivity: np.ndarray, habit: np.ndarray,
-                   delivery_days: np.ndarray, bonus: np.ndarray, habit_weight: float
-                   ) -> np.ndarray:
+                   delivery_days: np.ndarray, bonus: np.ndarray, habit_weight: float,
+                   member: np.ndarray | None = None,
+                   member_delivery_days: np.ndarray | None = None,
+                   member_loyalty: np.ndarray | None = None) -> np.ndarray:
     """The part of a platform's utility that is not about its listings (shoppers x
-    platforms): delivery time, habit and a running promotion."""
-    return (-delivery_sensitivity[:, None] * delivery_days[None, :]
-            + habit_weight * habit + bonus[None, :])
+    platforms): delivery time, habit and a running promotion.
+
+    With a paid membership (``member``, shoppers x platforms; ``model.membership``) a
+    member gets the platform's member delivery days where they are faster, and its
+    ``member_loyalty`` utility: the switching cost the membership builds.
+
+    >>> platform_terms(delivery_sensitivity=np.array([0.5, 0.5]), habit=np.zeros((2, 1)),
+    ...                delivery_days=np.array([3.0]), bonus=np.zeros(1), habit_weight=1.0,
+    ...                member=np.array([[True], [False]]), member_delivery_days=np.array([1.0]),
+    ...                member_loyalty=np.array([0.4])).round(2).tolist()
+    [[-0.1], [-1.5]]
+    """
+    if member is None or member_delivery_days is None or member_loyalty is None:
+        return (-delivery_sensitivity[:, None] * delivery_days[None, :]
+                + habit_weight * habit + bonus[None, :])
+    days = np.where(member, np.minimum(delivery_days, member_delivery_days)[None, :],
+                    delivery_days[None, :])
+    return (-delivery_sensitivity[:, None] * days + habit_weight * habit + bonus[None, :]
+            + member_loyalty[None, :] * member)
 
 
 def consideration_sets(noisy: np.ndarray, outside_value: np.ndarray,
