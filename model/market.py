@@ -224,6 +224,7 @@ class MarketModel(Model):
         self.record_moves("close", independent, p, NONE)
         s.listed[stores, p] = False
         self.retire_sellers(stores[s.owner[stores] != INDEPENDENT])
+        self.consumers.member[:, p] = False   # a paid membership ends with the platform
         self.log_event(f"{platform.name} exits: its cash and its parent's funding are "
                        f"exhausted; {len(independent)} stores closed")
         refresh_slates(self)

@@ -384,3 +384,12 @@ class PlatformConfig:
         doc="Extra sales a seller expects from using the platform's fulfilment rather than "
             "shipping itself; it weighs this against the fee difference at each review "
             "(fulfilment_choice only).")
+
+    def validate(self, prefix: str = "") -> None:
+        """Sellers can choose fulfilment only where the platform offers it to them."""
+        where = prefix or "platform"
+        if self.fulfilment_choice and (not self.fulfilment or self.business_model == "managed"):
+            raise ConfigError(
+                f"{where}.fulfilment_choice = True: allowed only with fulfilment = true on a "
+                f"platform whose sellers ship (not business_model 'managed'); this one has "
+                f"fulfilment = {self.fulfilment}, business_model = {self.business_model!r}")

@@ -8,10 +8,12 @@ Platform utility for shopper i and platform p in the shopper's category c:
     V[i,p] = -alpha_i * price_index[p,c] * (1 - coupon[p])
              + selection_weight * log(1 + listings[p,c])
              - delta_i * delivery_days[p] + habit_weight * habit[i,p] + promotion_bonus[p]
+             + membership_loyalty[p] * member[i,p]
 
 only for platforms the shopper is aware of; the outside option (buying offline at the
 reference price) has ``outside_option - alpha_i``. A coupon enters once, as a lower
-price.
+price. A member of a platform's paid membership (``model.membership``) has its member
+delivery days instead of ``delivery_days[p]`` where they are faster.
 
 Homing (Armstrong 2006; Rochet and Tirole 2003): a *single-homing* shopper shops on one
 platform per trip, the one this logit picks; its switching costs are habit and awareness,

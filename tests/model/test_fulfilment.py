@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model.config import ConfigError
 from model.fulfilment import prefers_fulfilment
 from model.market import MarketModel
 from tests.conftest import two_platform_config
@@ -130,3 +131,12 @@ def test_money_is_conserved_when_sellers_choose():
         )
     )
     assert after - before + outside == pytest.approx(paid, rel=1e-9)
+
+
+def test_a_choice_of_fulfilment_needs_a_platform_that_offers_it():
+    with pytest.raises(
+        ConfigError, match=r"platforms.B.fulfilment_choice = True.*fulfilment = False"
+    ):
+        two_platform_config(
+            **{"platforms.B.fulfilment": False, "platforms.B.fulfilment_choice": True}
+        )
