@@ -449,8 +449,9 @@ class MarketModel(Model):
             "delivery_days": np.array([p.delivery_days for p in self.platforms]),
             "consumer_surplus": self._surplus_today.copy(),
             "cash": self.platform_cash.copy(),
-            "member_share": membership.member_share(self.consumers.member,
-                                                    self.serves[self.consumers.region]),
+            "member_share": (membership.member_share(self.consumers.member,
+                                                     self.serves[self.consumers.region])
+                             if self.membership_fee.any() else np.zeros(len(self.platforms))),
         }
         self.recorder.record_day(flows, state, kind_profit)
         self.datacollector.collect(self)

@@ -27,7 +27,7 @@ PLATFORM_METRICS = (
     "consumer_surplus",     # USD, money-metric utility over the outside option
     "profit",               # USD
     "cash",                 # USD
-    "member_share",         # paid members / consumers in the regions served (model.membership)
+    "member_share",         # paid members / consumers in the regions served (0: no programme)
 )
 ACTIVE_WINDOW_DAYS = 30
 # Ratios with nothing to divide are NaN, not a placeholder number: ``take_rate`` on a day

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import model.market as market_module
+from agents import Consumer
 from model import membership
 from model.market import MarketModel
 from tests.conftest import two_platform_config
@@ -115,5 +116,7 @@ def test_membership_fees_are_paid_by_members_to_the_platform():
     members = model.consumers.member[:, 0].sum()
     assert members > 0
     assert fees[0] == pytest.approx(10 * members * 3.0 / 30)
+    member = int(np.flatnonzero(model.consumers.member[:, 0])[0])
+    assert next(a for a in model.agents_by_type[Consumer] if a.index == member).member_of == ["A"]
     profit = frame.groupby("platform", sort=False)["profit"].sum().to_numpy()
     assert model.platform_cash - cash_before == pytest.approx(profit)
