@@ -32,6 +32,7 @@ class ConsumerArrays:
     last_visit: np.ndarray          # (N, P) day of last visit
     region: np.ndarray              # (N,) index of the consumer's region
     multi_homer: np.ndarray         # (N,) bool: compares every platform it knows per trip
+    member: np.ndarray              # (N, P) bool: pays for the platform's membership
 
     @classmethod
     def draw(cls, config: ConsumerConfig, n_platforms: int, region_shares: np.ndarray,
@@ -56,6 +57,7 @@ class ConsumerArrays:
             region=rng.choice(len(region_shares), size=n,
                               p=region_shares / region_shares.sum()).astype(np.int16),
             multi_homer=rng.random(n) < config.multi_homing_share * config.multi_homing,
+            member=np.zeros((n, n_platforms), dtype=bool),
         )
 
     def __len__(self) -> int:
@@ -87,6 +89,12 @@ class Consumer(mesa.Agent):
     def multi_homes(self) -> bool:
         """Whether this consumer compares every platform it knows on each trip."""
         return bool(self.model.consumers.multi_homer[self.index])
+
+    @property
+    def member_of(self) -> list[str]:
+        """Platforms whose paid membership this consumer holds."""
+        row = self.model.consumers.member[self.index]
+        return [name for p, name in enumerate(self.model.platform_names) if row[p]]
 
     @property
     def aware_of(self) -> list[str]:

@@ -49,6 +49,8 @@ class Platform(mesa.Agent):
         # platforms whose prices its price comparison (parity clause) looks at
         self.compared: np.ndarray = np.ones(len(model.config.platforms), dtype=bool)
         self.logistics_invested: float = 0.0
+        self.members_joined: int = 0   # paid membership: joins and departures so far
+        self.members_left: int = 0
 
     def _fulfilment_fee(self) -> float:
         if not self.config.fulfilment:
@@ -84,6 +86,10 @@ class Platform(mesa.Agent):
     def in_promotion(self, day: int) -> bool:
         """Whether a promotion window is running on ``day``."""
         return day <= self.promotion_until
+
+    def review_membership(self) -> None:
+        """Scheduled review of this platform's paid membership by its consumers."""
+        self.model.review_membership(self)
 
     def set_fulfilment_markup(self, markup: float) -> None:
         """A new fulfilment fee schedule: the markup over the logistics cost."""

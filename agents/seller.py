@@ -57,6 +57,8 @@ class SellerArrays:
     aspiration: np.ndarray    # (M,) profit per review the seller has come to expect, USD
     losing: np.ndarray        # (M, P) consecutive reviews a store was expected to lose money
     alarm: np.ndarray         # (M,) 0–1 fear of depending on one platform (after a sweep)
+    fulfilled: np.ndarray     # (M, P) bool: the store uses the platform's fulfilment (where a
+    #                           platform lets sellers choose; model.fulfilment)
     count: int = 0
 
     @classmethod
@@ -77,7 +79,7 @@ class SellerArrays:
             units=np.zeros((m, p)), profit=np.zeros((m, p)), clicks=np.zeros((m, p)),
             paid_units=np.zeros((m, p)),
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
-            alarm=np.zeros(m),
+            alarm=np.zeros(m), fulfilled=np.ones((m, p), bool),
         )
 
     def add(self, n: int, kinds: np.ndarray, categories: np.ndarray, reference_price: np.ndarray,
@@ -115,7 +117,8 @@ class SellerArrays:
                 continue
             old = getattr(self, f.name)
             grown = np.zeros((new_size, *old.shape[1:]), dtype=old.dtype)
-            fill = {"rating": 0.5, "aspiration": np.nan, "owner": INDEPENDENT}
+            fill = {"rating": 0.5, "aspiration": np.nan, "owner": INDEPENDENT,
+                    "fulfilled": True}
             if f.name in fill:
                 grown[:] = fill[f.name]
             grown[:size] = old

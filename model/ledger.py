@@ -10,6 +10,10 @@ pay the platform and carriers, and *logistics charges* are what sellers pay carr
 for orders they ship themselves. Costs that leave the market (goods bought from
 suppliers, store running costs, platform logistics and marketing) are recorded too, so
 that cash held by sellers and platforms can be reconciled against the flows.
+
+Membership fees (``model.membership``) are paid by consumers to the platform outside any
+sale, so they stand beside the identity: all that consumers pay is
+``consumer_payments + membership_fees``, and the platform's income includes them.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ FLOWS = (
     "clicks",              # paid clicks (count)
     "storage_fees",        # sellers -> platform: stock kept in its warehouses
     "logistics_investment",  # platform -> outside: warehouses and delivery network
+    "membership_fees",     # consumers -> platform (paid membership, outside any sale)
 )
 
 
@@ -77,6 +82,6 @@ class Ledger:
     def platform_profit(flows: dict[str, np.ndarray]) -> np.ndarray:
         """Platform income minus its own costs."""
         return (Ledger.platform_fees(flows) + flows["ad_spend"] - flows["subsidies"]
-                + flows["first_party_margin"]
+                + flows["first_party_margin"] + flows["membership_fees"]
                 - flows["platform_logistics"] - flows["marketing"] - flows["fixed_costs"]
                 - flows["logistics_investment"])

@@ -24,7 +24,7 @@ from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
 from agents.seller import INDEPENDENT
-from model import feedback, fees, metrics, network, products, shopping
+from model import feedback, fees, membership, metrics, network, products, shopping
 from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
@@ -131,6 +131,12 @@ class MarketModel(Model):
             interval=cfg.sellers.review_interval, start=cfg.sellers.review_interval))
         self.schedule_recurring(self.review_platforms, Schedule(
             interval=PLATFORM_REVIEW_DAYS, start=PLATFORM_REVIEW_DAYS))
+        self.membership_fee = np.array([p.membership_fee for p in cfg.platforms])
+        for platform in self.platforms:
+            if platform.config.membership_fee > 0:
+                days = platform.config.membership_review_days
+                self.schedule_recurring(platform.review_membership,
+                                        Schedule(interval=days, start=days))
         self.schedule_recurring(self.collect, Schedule(interval=1.0, start=1.0),
                                 priority=Priority.LOW)
 
@@ -230,6 +236,7 @@ class MarketModel(Model):
         self.record_moves("close", independent, p, NONE)
         s.listed[stores, p] = False
         self.retire_sellers(stores[s.owner[stores] != INDEPENDENT])
+        self.consumers.member[:, p] = False   # a paid membership ends with the platform
         self.log_event(f"{platform.name} exits: its cash and its parent's funding are "
                        f"exhausted; {len(independent)} stores closed")
         refresh_slates(self)
@@ -240,8 +247,7 @@ class MarketModel(Model):
         day = self.day
         cfg = self.config.consumers
         self._outside_marketing()
-        adoption = np.array([(1 + r.adoption_growth) ** (day / 365) for r in self.config.regions])
-        rate = self.consumers.shopping_rate * adoption[self.consumers.region]
+        rate = self.shopping_rates()
         shoppers = shopping.draw_shoppers(rate, self.rng)
         shoppers, only = self._add_event_shoppers(shoppers, rate)
         categories = shopping.draw_categories(len(shoppers), self.category_weight, self.rng)
@@ -272,12 +278,40 @@ class MarketModel(Model):
         refresh_slates(self)
         buyers, bought_on, units_today = serve_shoppers(self, trips, trip_categories, consider,
                                                         offset)
+        if self.membership_fee.any():   # members' fees, net of their consumer surplus
+            paid = membership.charge(self.consumers.member, self.membership_fee,
+                                     self.platform_cash, self.ledger)
+            self._surplus_today -= paid
         loyalty = np.array([p.config.loyalty for p in self.platforms])
         feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain * loyalty,
                               cfg.habit_decay, day)
         feedback.spread_word_of_mouth(self.consumers, *self.contacts, buyers, bought_on,
                                       cfg.word_of_mouth, self.rng, self.brand)
         feedback.update_sales_score(self.sellers, units_today, self.config.ranking.sales_memory)
+
+    def shopping_rates(self) -> np.ndarray:
+        """Each consumer's chance of a shopping trip today (its rate times its region's
+        adoption growth since day 0)."""
+        adoption = np.array([(1 + r.adoption_growth) ** (self.day / 365)
+                             for r in self.config.regions])
+        return self.consumers.shopping_rate * adoption[self.consumers.region]
+
+    def review_membership(self, platform: Platform) -> None:
+        """Consumers aware of ``platform`` join or leave its paid membership
+        (``model.membership``)."""
+        c, p, cfg = self.consumers, platform.index, platform.config
+        eligible = platform.launched & c.aware[:, p] & self.serves[c.region, p]
+        weights = self.category_weight / self.category_weight.sum()
+        value = membership.membership_value(
+            trips_per_day=self.shopping_rates(), habit=c.habit, platform=p,
+            delivery_sensitivity=c.delivery_sensitivity, price_sensitivity=c.price_sensitivity,
+            days_saved=platform.delivery_days - cfg.membership_delivery_days,
+            loyalty=cfg.membership_loyalty,
+            reference_price=float(weights @ self.reference_price))
+        joined, left = membership.review(c.member[:, p], eligible, value,
+                                         cfg.membership_fee)
+        platform.members_joined += joined
+        platform.members_left += left
 
     def _add_event_shoppers(self, shoppers: np.ndarray, rate: np.ndarray
                             ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -319,10 +353,16 @@ class MarketModel(Model):
                           for p in self.platforms])
         coupon = np.array([p.coupon_now for p in self.platforms])
         aware = c.aware[shoppers] & launched[None, :] & self.serves[c.region[shoppers]]
+        members = {}
+        if self.membership_fee.any():
+            members = {"member": c.member[shoppers], "member_delivery_days": np.array(
+                [p.config.membership_delivery_days for p in self.platforms]),
+                "member_loyalty": np.array([p.config.membership_loyalty
+                                            for p in self.platforms])}
         terms = shopping.platform_terms(
             delivery_sensitivity=c.delivery_sensitivity[shoppers], habit=c.habit[shoppers],
             delivery_days=np.array([p.delivery_days for p in self.platforms]), bonus=bonus,
-            habit_weight=cfg.habit_weight)
+            habit_weight=cfg.habit_weight, **members)
         utility = shopping.platform_utilities(
             price_sensitivity=c.price_sensitivity[shoppers], aware=aware,
             categories=categories, price_index=self.price_index, listings=listings,
@@ -426,6 +466,9 @@ class MarketModel(Model):
             "delivery_days": np.array([p.delivery_days for p in self.platforms]),
             "consumer_surplus": self._surplus_today.copy(),
             "cash": self.platform_cash.copy(),
+            "member_share": (membership.member_share(self.consumers.member,
+                                                     self.serves[self.consumers.region])
+                             if self.membership_fee.any() else np.zeros(len(self.platforms))),
         }
         self.recorder.record_day(flows, state, kind_profit)
         self.datacollector.collect(self)

@@ -28,6 +28,7 @@ PLATFORM_METRICS = (
     "profit",               # USD
     "cash",                 # USD
     "order_share",          # share of all platforms' orders (packages shipped)
+    "member_share",         # paid members / consumers in the regions served (0: no programme)
 )
 ACTIVE_WINDOW_DAYS = 30
 # Ratios with nothing to divide are NaN, not a placeholder number: ``take_rate`` on a day

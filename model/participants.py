@@ -368,3 +368,58 @@ class PlatformConfig:
         doc="Cumulative logistics investment that closes 63% (1 - 1/e) of the gap between "
             "the starting delivery days and the floor.",
         source="model choice: diminishing returns to warehouse building")
+    membership_fee: float = param(
+        0.0, unit="USD per member-month", low=0.0,
+        source="Amazon Prime's US price, $14.99 a month (2022); the sources name a paid "
+               "membership as a main source of the incumbent's lock-in",
+        doc="Price of the platform's paid consumer membership (Prime-like); 0 = no "
+            "membership programme. Consumers join when their expected trips here times the "
+            "value of member delivery and perks exceed it (model.membership).")
+    membership_delivery_days: float = param(
+        1.0, unit="days", low=0.0, source="SPEC: incumbent same/next day for members",
+        doc="Delivery time members get from the platform (fulfilled listings), instead of "
+            "delivery_days when that is slower.")
+    membership_loyalty: float = param(
+        0.5, unit="utility per trip", low=0.0,
+        source="model choice: a third of the habit term (habit_weight 1.5): perks and the "
+               "sunk fee pull members back, a switching cost the sources call lock-in",
+        doc="Extra utility members get from shopping here (member prices, perks, using what "
+            "they paid for); it enters the platform's utility for members and their value "
+            "of membership.")
+    membership_review_days: int = param(
+        30, unit="days", low=1, source="model choice: memberships are billed monthly",
+        doc="Days between consumers' reviews of this platform's membership (join or leave).")
+    fulfilment_choice: bool = param(
+        False, unit="-",
+        doc="Sellers choose per store between the platform's fulfilment and shipping "
+            "themselves (model.fulfilment); false: every store on a fulfilment platform "
+            "uses it, as before.",
+        source="SPEC/S4: sellers weigh FBA fees against their own logistics")
+    own_delivery_days: float = param(
+        3.0, unit="days", low=0.0,
+        source="model choice: seller-fulfilled orders take days longer than next-day "
+               "platform fulfilment",
+        doc="Extra delivery days of a self-shipped listing over the platform's "
+            "delivery_days, seen by shoppers in listing choice (fulfilment_choice only).")
+    fulfilment_rank_boost: float = param(
+        0.5, unit="rank score", low=0.0,
+        source="model choice: a third of brand_boost; the fast-delivery badge and Buy Box "
+               "favour fulfilled offers",
+        doc="Rank bonus of a platform-fulfilled listing in the organic ranking "
+            "(fulfilment_choice only).")
+    fulfilment_demand_gain: float = param(
+        0.3, unit="share of a store's sales", low=0.0,
+        source="model choice: order of the sales lift sellers report from FBA's badge and "
+               "fast delivery",
+        doc="Extra sales a seller expects from using the platform's fulfilment rather than "
+            "shipping itself; it weighs this against the fee difference at each review "
+            "(fulfilment_choice only).")
+
+    def validate(self, prefix: str = "") -> None:
+        """Sellers can choose fulfilment only where the platform offers it to them."""
+        where = prefix or "platform"
+        if self.fulfilment_choice and (not self.fulfilment or self.business_model == "managed"):
+            raise ConfigError(
+                f"{where}.fulfilment_choice = True: allowed only with fulfilment = true on a "
+                f"platform whose sellers ship (not business_model 'managed'); this one has "
+                f"fulfilment = {self.fulfilment}, business_model = {self.business_model!r}")

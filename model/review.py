@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.seller import SELLER_KINDS, Seller
-from model import fees, migration, network, pricing, products
+from agents.seller import INDEPENDENT, SELLER_KINDS, Seller
+from model import fees, fulfilment, migration, network, pricing, products
 from model.migration import ENTRY, EXIT, NONE
 from model.settlement import DAYS_PER_MONTH
 from model.storefront import organic_visibility
@@ -116,6 +116,7 @@ class SellerReview:
         s.sales_score[sellers, platforms] = 0.0
         s.rating[sellers, platforms] = 0.5
         s.losing[sellers, platforms] = 0
+        s.fulfilled[sellers, platforms] = True   # a new store starts with the platform's offer
 
     def _with_listing_groups(self, sellers: np.ndarray, platforms: np.ndarray
                              ) -> tuple[np.ndarray, np.ndarray]:
@@ -158,6 +159,7 @@ class SellerReview:
         for platform in model.platforms:
             if platform.launched and platform.config.test_and_scale:
                 products.test_and_scale(model, platform.index)
+        self.choose_fulfilment()
         self.reprice()
         s.units[:] = 0.0
         s.profit[:] = 0.0
@@ -225,10 +227,35 @@ class SellerReview:
                 per_platform.append(np.zeros(n))
             elif p.config.fulfilment:   # storage: the stock a sale needs is kept a while
                 storage = p.storage_fee * self.config.stock_cover_days / DAYS_PER_MONTH
-                per_platform.append(np.full(n, p.fulfilment_fee + storage))
+                fulfilled = np.full(n, p.fulfilment_fee + storage)
+                if p.config.fulfilment_choice:
+                    fulfilled = np.where(s.fulfilled[:n, p.index], fulfilled, ship)
+                per_platform.append(fulfilled)
             else:
                 per_platform.append(ship)
         return s.unit_cost[:n, None] + np.column_stack(per_platform)
+
+    def choose_fulfilment(self) -> None:
+        """Each independent store on a platform that lets sellers choose picks platform
+        fulfilment or its own shipping, whichever it expects to earn more with at its
+        current price (``model.fulfilment``)."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        choosing = [p for p in model.platforms if p.launched and p.config.fulfilment
+                    and p.config.fulfilment_choice and p.config.business_model != "managed"]
+        if not choosing:
+            return
+        independent = s.alive[:n] & (s.owner[:n] == INDEPENDENT)
+        ship = self.own_shipping_cost(np.arange(n))
+        for platform in choosing:
+            p = platform.index
+            stores = np.flatnonzero(s.listed[:n, p] & independent & (s.price[:n, p] > 0))
+            price = s.price[stores, p]
+            rate = fees.referral_rates(price, s.category[stores], platform.referral_fee,
+                                       platform.fee_tiers, model.category_names)
+            s.fulfilled[stores, p] = fulfilment.prefers_fulfilment(
+                price=price, referral_rate=rate, unit_cost=s.unit_cost[stores],
+                fulfilment_fee=platform.fulfilment_fee, own_shipping=ship[stores],
+                demand_gain=platform.config.fulfilment_demand_gain)
 
     def referral_rates(self, prices: np.ndarray) -> np.ndarray:
         """(sellers x platforms) referral rate at the given prices."""

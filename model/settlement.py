@@ -153,6 +153,8 @@ def charge_storage_fees(sellers: SellerArrays, storage_fee: np.ndarray, fulfille
                         ledger: Ledger) -> None:
     """Sellers using a platform's fulfilment pay for the stock it stores (daily accrual).
 
+    ``fulfilled`` (sellers x platforms) marks the stores shipped by the platform.
+
     A store keeps ``cover_days`` of its sales (smoothed daily units) in the warehouse, and
     at least ``min_stock`` units: storage weighs most on slow sellers.
     """
@@ -162,7 +164,7 @@ def charge_storage_fees(sellers: SellerArrays, storage_fee: np.ndarray, fulfille
     stores = sellers.listed[:n] & (sellers.alive[:n]
                                    & (sellers.owner[:n] == INDEPENDENT))[:, None]
     units = stored_units(sellers.sales_score[:n], cover_days, min_stock)
-    daily = np.where(stores & fulfilled[None, :], units * storage_fee[None, :], 0.0)
+    daily = np.where(stores & fulfilled[:n], units * storage_fee[None, :], 0.0)
     daily /= DAYS_PER_MONTH
     sellers.cash[:n] -= daily.sum(axis=1)
     sellers.profit[:n] -= daily

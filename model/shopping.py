@@ -8,10 +8,12 @@ Platform utility for shopper i and platform p in the shopper's category c:
     V[i,p] = -alpha_i * price_index[p,c] * (1 - coupon[p])
              + selection_weight * log(1 + listings[p,c])
              - delta_i * delivery_days[p] + habit_weight * habit[i,p] + promotion_bonus[p]
+             + membership_loyalty[p] * member[i,p]
 
 only for platforms the shopper is aware of; the outside option (buying offline at the
 reference price) has ``outside_option - alpha_i``. A coupon enters once, as a lower
-price.
+price. A member of a platform's paid membership (``model.membership``) has its member
+delivery days instead of ``delivery_days[p]`` where they are faster.
 
 Homing (Armstrong 2006; Rochet and Tirole 2003): a *single-homing* shopper shops on one
 platform per trip, the one this logit picks; its switching costs are habit and awareness,
@@ -72,12 +74,30 @@ def uniform_selection(listings: np.ndarray, launched: np.ndarray) -> np.ndarray:
 
 
 def platform_terms(*, delivery_sensitivity: np.ndarray, habit: np.ndarray,
-                   delivery_days: np.ndarray, bonus: np.ndarray, habit_weight: float
-                   ) -> np.ndarray:
+                   delivery_days: np.ndarray, bonus: np.ndarray, habit_weight: float,
+                   member: np.ndarray | None = None,
+                   member_delivery_days: np.ndarray | None = None,
+                   member_loyalty: np.ndarray | None = None) -> np.ndarray:
     """The part of a platform's utility that is not about its listings (shoppers x
-    platforms): delivery time, habit and a running promotion."""
-    return (-delivery_sensitivity[:, None] * delivery_days[None, :]
-            + habit_weight * habit + bonus[None, :])
+    platforms): delivery time, habit and a running promotion.
+
+    With a paid membership (``member``, shoppers x platforms; ``model.membership``) a
+    member gets the platform's member delivery days where they are faster, and its
+    ``member_loyalty`` utility: the switching cost the membership builds.
+
+    >>> platform_terms(delivery_sensitivity=np.array([0.5, 0.5]), habit=np.zeros((2, 1)),
+    ...                delivery_days=np.array([3.0]), bonus=np.zeros(1), habit_weight=1.0,
+    ...                member=np.array([[True], [False]]), member_delivery_days=np.array([1.0]),
+    ...                member_loyalty=np.array([0.4])).round(2).tolist()
+    [[-0.1], [-1.5]]
+    """
+    if member is None or member_delivery_days is None or member_loyalty is None:
+        return (-delivery_sensitivity[:, None] * delivery_days[None, :]
+                + habit_weight * habit + bonus[None, :])
+    days = np.where(member, np.minimum(delivery_days, member_delivery_days)[None, :],
+                    delivery_days[None, :])
+    return (-delivery_sensitivity[:, None] * days + habit_weight * habit + bonus[None, :]
+            + member_loyalty[None, :] * member)
 
 
 def consideration_sets(noisy: np.ndarray, outside_value: np.ndarray,

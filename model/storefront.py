@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import INDEPENDENT, SELLER_KINDS
-from model import feedback, fees, shopping, traffic
+from model import feedback, fees, fulfilment, shopping, traffic
 from model.settlement import (
     Sales,
     charge_clicks,
@@ -29,6 +29,7 @@ NEW_PRODUCT_DAYS = 365
 
 if TYPE_CHECKING:
     from model.market import MarketModel
+    from model.participants import PlatformConfig
 
 
 def refresh_slates(model: MarketModel) -> None:
@@ -61,6 +62,8 @@ def refresh_slates(model: MarketModel) -> None:
                 stickiness=cfg.organic_stickiness, new_seller_boost=cfg.new_seller_boost,
                 rng=model.rng, ranking=model.config.ranking)
             scores += cfg.brand_boost * (s.kind[candidates] == BRAND)
+            if _lets_sellers_choose(cfg):
+                scores += cfg.fulfilment_rank_boost * s.fulfilled[candidates, p]
             if cfg.price_parity:
                 compared = s.listed[candidates] & platform.compared[None, :]
                 scores -= traffic.parity_penalty(s.price[candidates], compared, p,
@@ -146,6 +149,9 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
         positions=np.tile(np.arange(width), n_platforms)[None, :], valid=valid,
         rating_utility=cfg.rating_utility, position_utility=cfg.position_utility)
     utility += np.repeat(offset, width, axis=1)
+    if any(_lets_sellers_choose(p.config) for p in model.platforms):
+        utility -= c.delivery_sensitivity[shoppers][:, None] * _listing_delay(
+            model, shoppers, safe, column_platform, valid)
     outside = cfg.outside_option - alpha
     column = shopping.logit_choice(utility, outside, model.rng)
     rows = np.flatnonzero(column >= 0)
@@ -173,7 +179,8 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     monthly = np.array([p.monthly_fee for p in model.platforms])
     charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
     charge_storage_fees(s, np.array([p.storage_fee for p in model.platforms]),
-                        fulfilled_by_platform(model.platforms), sellers_cfg.stock_cover_days,
+                        fulfilled_by_platform(model.platforms)[None, :] & s.fulfilled,
+                        sellers_cfg.stock_cover_days,
                         sellers_cfg.min_stock_units, model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return shoppers[rows], bought_on, units
@@ -194,6 +201,12 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
                                        model.category_names)
         if pl.config.business_model == "managed":
             logistics[on] = pl.unit_logistics_cost   # the platform ships; sellers pay nothing
+        elif pl.config.fulfilment and pl.config.fulfilment_choice:
+            fulfilled = on & s.fulfilled[seller, pl.index]
+            fulfilment[fulfilled] = pl.fulfilment_fee
+            logistics[fulfilled] = pl.unit_logistics_cost
+            own = on & ~fulfilled
+            shipping[own] = own_shipping[own]
         elif pl.config.fulfilment:
             fulfilment[on] = pl.fulfilment_fee
             logistics[on] = pl.unit_logistics_cost
@@ -210,6 +223,29 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
     return Sales(seller=seller, platform=platform, category=category, price=price,
                  coupon=coupon, referral_rate=rate, fulfilment_fee=fulfilment,
                  shipping_cost=shipping, platform_logistics=logistics, new_product=young)
+
+
+def _lets_sellers_choose(config: PlatformConfig) -> bool:
+    """Whether a platform's sellers choose between its fulfilment and their own."""
+    return (config.fulfilment and config.fulfilment_choice
+            and config.business_model != "managed")
+
+
+def _listing_delay(model: MarketModel, shoppers: np.ndarray, ids: np.ndarray,
+                   column_platform: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """(trips x listing columns) extra delivery days of self-shipped listings on platforms
+    that let sellers choose: their own shipping's delay and, for members, the member
+    delivery they do not get (``model.fulfilment``)."""
+    s, c = model.sellers, model.consumers
+    choose = np.array([_lets_sellers_choose(p.config) for p in model.platforms])
+    own_days = np.array([p.config.own_delivery_days for p in model.platforms])
+    saved = np.array([max(p.delivery_days - p.config.membership_delivery_days, 0.0)
+                      if p.config.membership_fee > 0 else 0.0 for p in model.platforms])
+    member_gap = c.member[shoppers] * saved[None, :]
+    self_shipped = (valid & choose[column_platform][None, :]
+                    & ~s.fulfilled[ids, column_platform[None, :]])
+    return fulfilment.listing_delay(self_shipped, own_days[column_platform],
+                                    member_gap[:, column_platform])
 
 
 def _charge_ads(model: MarketModel, platforms: np.ndarray, categories: np.ndarray,

@@ -50,7 +50,9 @@ def test_money_is_conserved_every_step():
     config = two_platform_config(**{
         "platforms.B.kind": "low_fee_marketplace", "platforms.B.coupon_rate": 0.1,
         "platforms.B.subsidy_budget": 2000.0, "platforms.A.monthly_fee": 20.0,
-        "platforms.B.marketing_spend": 50.0,
+        "platforms.B.marketing_spend": 50.0, "platforms.A.membership_fee": 2.0,
+        "platforms.A.membership_review_days": 15, "platforms.A.storage_fee": 1.0,
+        "platforms.B.logistics_investment": 30.0,
         "events": [{"day": 10, "kind": "enforcement_sweep", "platform": "A", "share": 0.3,
                     "duration": 20}]})
     model = MarketModel(config, rng=3)
@@ -71,16 +73,20 @@ def test_money_is_conserved_every_step():
         model.run(0.999)  # reviews and data collection of the same day
     total = model.ledger.total
     sellers_after, platforms_after = wealth()
-    # Every dollar consumers paid (plus entrants' capital) is held by sellers or platforms
-    # or went to suppliers, carriers and outside costs.
-    paid = total["consumer_payments"].sum() + total["seller_capital"].sum()
+    # Every dollar consumers paid (for goods and memberships, plus entrants' capital) is held
+    # by sellers or platforms or went to suppliers, carriers and outside costs.
+    paid = (total["consumer_payments"].sum() + total["membership_fees"].sum()
+            + total["seller_capital"].sum())
     kept = (sellers_after - sellers_before) + (platforms_after - platforms_before)
     outside = sum(total[k].sum() for k in ("cost_of_goods", "store_costs", "logistics_charges",
-                                           "platform_logistics", "marketing", "fixed_costs"))
+                                           "platform_logistics", "marketing", "fixed_costs",
+                                           "logistics_investment"))
     assert paid > 1000
+    assert total["storage_fees"].sum() > 0 and total["logistics_investment"].sum() > 0
     assert kept + outside == pytest.approx(paid, rel=1e-9, abs=1e-6)
     assert total["subsidies"].sum() <= 2000.0 + 1e-6
     assert total["subsidies"].sum() > 0
+    assert total["membership_fees"].sum() > 0
 
 
 def test_consumers_sellers_platforms_are_inspectable_mesa_agents(small_config):
