@@ -62,13 +62,15 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "organic_stickiness": 0.3, "ad_slots": 0, "first_party_products": 3,
         "test_and_scale": True, "third_party": False,
     },
-    # eBay-like auction / C2C: listing fees, low entry threshold, fairer ranking that gives
-    # new sellers exposure.
+    # eBay-like auction / C2C: items sell by auction to the highest bidders (the posted price
+    # is the start price), a final-value fee of ~13% on the closing price, an insertion fee
+    # per item listed and a daily listing limit, low entry threshold, fairer ranking that
+    # gives new sellers exposure (model.auction_market).
     "auction": {
         "business_model": "auction", "referral_fee": 0.13, "fulfilment": False,
         "delivery_days": 4.0, "traffic_rule": "fair", "new_seller_boost": 1.5,
-        "ad_slots": 1, "ad_reserve_cpc": 0.1, "monthly_fee": 10.0, "onboarding_factor": 0.3,
-        "organic_stickiness": 0.5,
+        "ad_slots": 1, "ad_reserve_cpc": 0.1, "monthly_fee": 0.0, "onboarding_factor": 0.3,
+        "organic_stickiness": 0.5, "auction_lots": 1, "insertion_fee": 0.35,
     },
     # AliExpress-like low commission, high ad spend: little natural traffic (sellers buy
     # it), fierce price competition, low consumer loyalty.

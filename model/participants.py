@@ -334,3 +334,46 @@ class PlatformConfig:
     listing_group: str = param("", unit="-",
                                doc="Platforms in one group share listings: list once, sell "
                                    "everywhere.")
+    auction_lots: int = param(1, unit="items per store per day", low=1,
+                              doc="Auction model: listing limit, the items a store may put up "
+                                  "for auction each day; the highest bidders win them.",
+                              source="SPEC S4: eBay's listing limits (tighter for new sellers)")
+    insertion_fee: float = param(0.0, unit="USD per item listed", low=0.0,
+                                 doc="Auction model: fee per item put up for auction, paid "
+                                     "whether or not it sells.",
+                                 source="SPEC S4: eBay listing (insertion) fees, ~$0.35 an item "
+                                        "beyond a free allowance")
+    wholesale_markup: float = param(1.15, unit="x supplier's unit cost", low=1.0,
+                                    doc="Retail (1P) model: the platform buys from suppliers "
+                                        "at their unit cost times this.",
+                                    source="model choice: suppliers keep ~15% over cost")
+    retail_margin: float = param(0.25, unit="share over wholesale", low=0.0,
+                                 doc="Retail (1P) model: the platform's retail price is "
+                                     "wholesale times 1 + this (its pricing rule).",
+                                 source="SPEC S5: JD self-operated; model choice: ~20% gross "
+                                        "margin on retail sales")
+    stock_cover_days: float = param(30.0, unit="days of expected sales", low=0.0,
+                                    doc="Retail (1P) model: stock the platform buys ahead at "
+                                        "each seller review, in days of its recent sales.",
+                                    source="model choice: about a month of inventory (JD's "
+                                           "inventory turnover is ~30-35 days)")
+    stock_depreciation: float = param(0.003, unit="share of stock per day", low=0.0, high=1.0,
+                                      doc="Retail (1P) model: unsold stock lost each day "
+                                          "(obsolescence, damage, markdowns).",
+                                      source="model choice: ~10% of a month's stock a month")
+    stock_holding_cost: float = param(0.0007, unit="share of stock value per day", low=0.0,
+                                      high=1.0,
+                                      doc="Retail (1P) model: cost of holding stock (warehouse, "
+                                          "capital) per day, on its wholesale value.",
+                                      source="model choice: ~25% a year, the usual rule of thumb")
+    engagement_weight: float = param(0.0, unit="rank score per log engagement", low=0.0,
+                                     doc="Content model: weight of a listing's content "
+                                         "engagement in the 'content' ranking (the virality "
+                                         "rule); 0 switches it off.",
+                                     source="SPEC: content virality drives feed exposure")
+    engagement_gain: float = param(1.0, unit="engagement per smoothed daily unit", low=0.0,
+                                   doc="Content model: how much a listing's sales from the feed "
+                                       "raise its engagement (shares, likes: virality feeds on "
+                                       "itself).",
+                                   source="model choice: a best seller's engagement is a few "
+                                          "times a newcomer's")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import INDEPENDENT, SELLER_KINDS
-from model import feedback, fees, shopping, traffic
+from model import auction_market, feedback, fees, shopping, traffic
 from model.settlement import (
     Sales,
     charge_clicks,
@@ -140,15 +140,25 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
         rating_utility=cfg.rating_utility, position_utility=cfg.position_utility)
     utility += np.repeat(offset, width, axis=1)
     outside = cfg.outside_option - alpha
-    column = shopping.logit_choice(utility, outside, model.rng)
+    noisy, outside_noisy = shopping.random_utilities(utility, outside, model.rng)
+    column = shopping.choose(noisy, outside_noisy)
     rows = np.flatnonzero(column >= 0)
     chosen = column[rows]
     seller = ids[rows, chosen]
     bought_on = column_platform[chosen]
     surplus = (utility[rows, chosen] - outside[rows]) / alpha[rows] * reference[rows]
+    paid = price[rows, chosen]
+    won, closing = auction_market.auction_outcomes(
+        seller, bought_on, paid, noisy[rows, chosen] - outside_noisy[rows], alpha[rows],
+        reference[rows], c.budget[shoppers[rows]], _auction_platforms(model),
+        np.array([p.config.auction_lots for p in model.platforms]))
+    if not won.all() or (closing != paid).any():   # auctions: losers leave, winners pay
+        surplus = (surplus - (closing - paid))[won]   # the closing price
+        rows, chosen, seller, bought_on, paid = (a[won] for a in (rows, chosen, seller,
+                                                                  bought_on, closing))
     model.add_surplus(bought_on, np.maximum(surplus, 0.0))
 
-    sales = _price_sales(model, seller, bought_on, categories[rows], price[rows, chosen])
+    sales = _price_sales(model, seller, bought_on, categories[rows], paid)
     settle_sales(sales, s, model.platform_cash, model.ledger)
     np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
               sales.price)
@@ -165,8 +175,25 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     charge_holding_costs(s, sellers_cfg.frozen_holding_cost, model.ledger)
     monthly = np.array([p.monthly_fee for p in model.platforms])
     charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
+    if _auction_platforms(model).any():
+        charge_insertion_fees(model)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return shoppers[rows], bought_on, units
+
+
+def _auction_platforms(model: MarketModel) -> np.ndarray:
+    """Per platform: whether it sells by auction (:mod:`model.auction_market`)."""
+    return np.array([p.config.business_model == "auction" and p.launched
+                     for p in model.platforms])
+
+
+def charge_insertion_fees(model: MarketModel) -> None:
+    """Auction platforms charge each store its insertion fees for today's lots."""
+    s = model.sellers
+    auction = _auction_platforms(model)
+    lots = np.array([p.config.auction_lots for p in model.platforms]) * auction
+    fee = np.array([p.config.insertion_fee for p in model.platforms])
+    auction_market.charge_insertion_fees(s, lots, fee, model.platform_cash, model.ledger)
 
 
 def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
