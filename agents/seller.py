@@ -56,6 +56,7 @@ class SellerArrays:
     aspiration: np.ndarray    # (M,) profit per review the seller has come to expect, USD
     losing: np.ndarray        # (M, P) consecutive reviews a store was expected to lose money
     alarm: np.ndarray         # (M,) 0–1 fear of depending on one platform (after a sweep)
+    stock: np.ndarray         # (M, P) units a retail (1P) platform holds of the listing
     count: int = 0
 
     @classmethod
@@ -77,6 +78,7 @@ class SellerArrays:
             paid_units=np.zeros((m, p)),
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
             alarm=np.zeros(m),
+            stock=np.zeros((m, p)),
         )
 
     def add(self, n: int, kinds: np.ndarray, categories: np.ndarray, reference_price: np.ndarray,

@@ -54,13 +54,14 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "feed_audience": 0.3, "impulse_rate": 0.05, "recruit_min_units": 10.0,
         "organic_stickiness": 0.1,
     },
-    # Shein-like fast fashion: its own supply chain; small-batch test-and-scale of many
-    # trend-driven products; ships from China.
+    # Shein-like fast fashion: its own supply chain (a 1P retailer, model.retail); small-batch
+    # test-and-scale of many trend-driven products, so it holds only about a week of stock;
+    # ships from China.
     "fast_fashion": {
         "business_model": "retail", "referral_fee": 0.0, "fulfilment": True,
         "logistics_cost": 4.5, "delivery_days": 8.0, "traffic_rule": "organic",
         "organic_stickiness": 0.3, "ad_slots": 0, "first_party_products": 3,
-        "test_and_scale": True, "third_party": False,
+        "test_and_scale": True, "third_party": False, "stock_cover_days": 7.0,
     },
     # eBay-like auction / C2C: items sell by auction to the highest bidders (the posted price
     # is the start price), a final-value fee of ~13% on the closing price, an insertion fee
@@ -79,7 +80,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "delivery_days": 12.0, "traffic_rule": "organic", "organic_stickiness": 0.2,
         "ad_slots": 6, "ad_reserve_cpc": 0.15, "loyalty": 0.4,
     },
-    # JD-like self-operated retailer with its own logistics (1P first, some 3P).
+    # JD-like self-operated retailer with its own logistics: it buys stock from suppliers at
+    # wholesale, prices at its margin over landed cost and carries the inventory risk
+    # (model.retail); outside stores on it are its suppliers.
     "retail": {
         "business_model": "retail", "referral_fee": 0.08, "fulfilment": True,
         "logistics_cost": 3.5, "delivery_days": 1.0, "traffic_rule": "organic",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import SELLER_KINDS, Seller
-from model import fees, migration, network, pricing, products
+from model import fees, migration, network, pricing, products, retail
 from model.migration import ENTRY, EXIT, NONE
 from model.storefront import organic_visibility
 
@@ -157,6 +157,11 @@ class SellerReview:
             if platform.launched and platform.config.test_and_scale:
                 products.test_and_scale(model, platform.index)
         self.reprice()
+        for platform in model.platforms:
+            if platform.launched and platform.config.business_model == "retail":
+                retail.restock(s, platform.index, platform.config.stock_cover_days,
+                               platform.config.wholesale_markup, model.platform_cash,
+                               model.ledger)
         s.units[:] = 0.0
         s.profit[:] = 0.0
         s.clicks[:] = 0.0
@@ -218,7 +223,7 @@ class SellerReview:
         ship = self.own_shipping_cost(np.arange(n))
         per_platform = []
         for p in model.platforms:
-            if p.config.business_model == "managed":
+            if p.config.business_model in ("managed", "retail"):
                 per_platform.append(np.zeros(n))
             elif p.config.fulfilment:
                 per_platform.append(np.full(n, p.fulfilment_fee))
@@ -302,9 +307,15 @@ class SellerReview:
                 new_price[:, p] = pricing.managed_retail_prices(
                     new_price[:, p], cost[:, p] / (1 - rate[:, p]), category, stores[:, p],
                     platform.config.supply_squeeze, self.config.supply_floor_margin)
+        for platform in model.platforms:
+            if platform.config.business_model == "retail":   # the retailer's margin rule
+                pc = platform.config
+                new_price[:, platform.index] = retail.retail_price(
+                    s.unit_cost[:n], pc.wholesale_markup, pc.retail_margin,
+                    platform.unit_logistics_cost)
         parity = np.array([p.config.price_parity for p in model.platforms])
         if parity.any():
-            seller_priced = np.array([p.config.business_model != "managed"
+            seller_priced = np.array([p.config.business_model not in ("managed", "retail")
                                       for p in model.platforms])
             listed = s.listed[:n] & s.alive[:n, None]
             new_price = pricing.price_coherence(new_price, listed, parity, seller_priced)

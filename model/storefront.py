@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import INDEPENDENT, SELLER_KINDS
-from model import auction_market, feedback, fees, shopping, traffic
+from model import auction_market, feedback, fees, retail, shopping, traffic
 from model.settlement import (
     Sales,
     charge_clicks,
@@ -159,7 +159,7 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     model.add_surplus(bought_on, np.maximum(surplus, 0.0))
 
     sales = _price_sales(model, seller, bought_on, categories[rows], paid)
-    settle_sales(sales, s, model.platform_cash, model.ledger)
+    _settle(model, sales)
     np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
               sales.price)
     np.add.at(units, (seller, bought_on), 1.0)
@@ -177,6 +177,11 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     charge_monthly_fees(s, monthly, model.platform_cash, model.ledger)
     if _auction_platforms(model).any():
         charge_insertion_fees(model)
+    for pl in model.platforms:
+        if pl.launched and pl.config.business_model == "retail":
+            retail.carry_stock(s, pl.index, pl.config.stock_depreciation,
+                               pl.config.stock_holding_cost, pl.config.wholesale_markup,
+                               model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return shoppers[rows], bought_on, units
 
@@ -185,6 +190,21 @@ def _auction_platforms(model: MarketModel) -> np.ndarray:
     """Per platform: whether it sells by auction (:mod:`model.auction_market`)."""
     return np.array([p.config.business_model == "auction" and p.launched
                      for p in model.platforms])
+
+
+def _settle(model: MarketModel, sales: Sales) -> None:
+    """Book the day's orders: retail (1P) platforms sell from their own stock
+    (:mod:`model.retail`), the others settle between seller and platform."""
+    s = model.sellers
+    is_retail = np.array([p.config.business_model == "retail" for p in model.platforms])
+    mine = is_retail[sales.platform]
+    if not mine.any():
+        settle_sales(sales, s, model.platform_cash, model.ledger)
+        return
+    settle_sales(retail.subset(sales, ~mine), s, model.platform_cash, model.ledger)
+    markup = np.array([p.config.wholesale_markup for p in model.platforms])
+    retail.settle_retail_sales(retail.subset(sales, mine), s, markup, model.platform_cash,
+                               model.ledger)
 
 
 def charge_insertion_fees(model: MarketModel) -> None:
@@ -209,7 +229,7 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
             continue
         rate[on] = fees.referral_rates(price[on], category[on], pl.referral_fee, pl.fee_tiers,
                                        model.category_names)
-        if pl.config.business_model == "managed":
+        if pl.config.business_model in ("managed", "retail"):
             logistics[on] = pl.unit_logistics_cost   # the platform ships; sellers pay nothing
         elif pl.config.fulfilment:
             fulfilment[on] = pl.fulfilment_fee
