@@ -57,6 +57,8 @@ class SellerArrays:
     losing: np.ndarray        # (M, P) consecutive reviews a store was expected to lose money
     alarm: np.ndarray         # (M,) 0–1 fear of depending on one platform (after a sweep)
     stock: np.ndarray         # (M, P) units a retail (1P) platform holds of the listing
+    engagement: np.ndarray    # (M, P) smoothed daily units sold from a content feed
+    feed_units: np.ndarray    # (M, P) units sold from a content feed, cumulative
     count: int = 0
 
     @classmethod
@@ -79,6 +81,7 @@ class SellerArrays:
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
             alarm=np.zeros(m),
             stock=np.zeros((m, p)),
+            engagement=np.zeros((m, p)), feed_units=np.zeros((m, p)),
         )
 
     def add(self, n: int, kinds: np.ndarray, categories: np.ndarray, reference_price: np.ndarray,

@@ -47,12 +47,13 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
     },
     # TikTok-Shop-like content commerce: traffic comes from a feed with a huge daily
     # audience; impulse purchases from exposure; recruits sellers already selling well on
-    # the incumbent (goods in local warehouses); low referral fee, raised over time.
+    # the incumbent (goods in local warehouses); low referral fee, raised over time. The feed
+    # ranks by content engagement, which grows with the feed's own sales (model.content_feed).
     "content": {
         "business_model": "content", "referral_fee": 0.02, "fulfilment": False,
         "delivery_days": 3.0, "traffic_rule": "content", "ad_slots": 2, "ad_reserve_cpc": 0.2,
         "feed_audience": 0.3, "impulse_rate": 0.05, "recruit_min_units": 10.0,
-        "organic_stickiness": 0.1,
+        "organic_stickiness": 0.1, "engagement_weight": 3.0, "engagement_gain": 1.0,
     },
     # Shein-like fast fashion: its own supply chain (a 1P retailer, model.retail); small-batch
     # test-and-scale of many trend-driven products, so it holds only about a week of stock;

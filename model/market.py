@@ -252,8 +252,9 @@ class MarketModel(Model):
         attention = 1.0 / consider.sum(axis=1)[trip]   # a trip's attention split over slates
         np.add.at(self.arrivals, (platforms, trip_categories[trip]), attention)
         refresh_slates(self)
+        impulse = np.arange(len(trips)) >= len(visiting)   # trips from a content feed
         buyers, bought_on, units_today = serve_shoppers(self, trips, trip_categories, consider,
-                                                        offset)
+                                                        offset, impulse)
         loyalty = np.array([p.config.loyalty for p in self.platforms])
         feedback.update_habit(self.consumers, visitors, platforms, cfg.habit_gain * loyalty,
                               cfg.habit_decay, day)

@@ -377,3 +377,8 @@ class PlatformConfig:
                                        "itself).",
                                    source="model choice: a best seller's engagement is a few "
                                           "times a newcomer's")
+    feed_items: int = param(3, unit="listings per feed session", low=1,
+                            doc="Content model: listings a feed session shows (the top of the "
+                                "ranking); impulse buyers choose among these only.",
+                            source="model choice: a feed shows one video at a time; a session "
+                                   "that ends in a purchase sees a handful of products")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import INDEPENDENT, SELLER_KINDS
-from model import auction_market, feedback, fees, retail, shopping, traffic
+from model import auction_market, content_feed, feedback, fees, retail, shopping, traffic
 from model.settlement import (
     Sales,
     charge_clicks,
@@ -60,6 +60,10 @@ def refresh_slates(model: MarketModel) -> None:
                 stickiness=cfg.organic_stickiness, new_seller_boost=cfg.new_seller_boost,
                 rng=model.rng, ranking=model.config.ranking)
             scores += cfg.brand_boost * (s.kind[candidates] == BRAND)
+            if cfg.business_model == "content" and cfg.engagement_weight > 0:
+                scores += content_feed.rank_bonus(
+                    s.quality[candidates], s.channel[candidates],
+                    s.engagement[candidates, p], cfg.engagement_gain, cfg.engagement_weight)
             if cfg.price_parity:
                 scores -= traffic.parity_penalty(s.price[candidates], s.listed[candidates], p,
                                                  model.config.ranking)
@@ -106,7 +110,7 @@ def slate_matrix(model: MarketModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndarray,
-                   consider: np.ndarray, offset: np.ndarray
+                   consider: np.ndarray, offset: np.ndarray, impulse: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shoppers pick one listing among the slates they compare (or leave); purchases
     settle; ads are charged.
@@ -114,8 +118,9 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     ``consider`` (trips x platforms) marks the slates each trip compares (one for a
     single-homer, every open platform for a multi-homer); ``offset`` (trips x platforms)
     is the utility of buying on that platform rather than another (delivery, habit,
-    promotions). Returns the buyers, the platform each bought on, and units sold per
-    (seller, platform).
+    promotions); ``impulse`` marks trips from a content feed (their sales build the
+    listing's engagement, :mod:`model.content_feed`). Returns the buyers, the platform
+    each bought on, and units sold per (seller, platform).
     """
     s, c = model.sellers, model.consumers
     cfg = model.config.consumers
@@ -125,8 +130,12 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     ids = np.where(consider[:, :, None], all_ids[:, categories].transpose(1, 0, 2), -1)
     ids = ids.reshape(n_trips, n_platforms * width)        # platform-major columns
     valid = ids >= 0
-    safe = np.where(valid, ids, 0)
     column_platform = np.repeat(np.arange(n_platforms), width)
+    if impulse is not None and impulse.any():   # a feed session shows only its top items
+        shown = np.array([p.config.feed_items for p in model.platforms])[column_platform]
+        beyond = np.tile(np.arange(width), n_platforms) >= shown
+        valid &= ~(impulse[:, None] & beyond[None, :])
+    safe = np.where(valid, ids, 0)
     coupon_rate = np.array([p.coupon_now for p in model.platforms])
     reference = model.reference_price[categories]
     price = s.price[safe, column_platform[None, :]]
@@ -163,6 +172,13 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
               sales.price)
     np.add.at(units, (seller, bought_on), 1.0)
+    if impulse is not None and impulse.any():
+        feed = impulse[rows]
+        feed_today = np.zeros_like(units)
+        np.add.at(feed_today, (seller[feed], bought_on[feed]), 1.0)
+        s.feed_units += feed_today
+        content_feed.update_engagement(s.engagement, feed_today,
+                                       model.config.ranking.sales_memory)
     via_ad = all_sponsored[bought_on, categories[rows], chosen % width]
     np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng, model.config.consumers.rating_noise,
