@@ -33,9 +33,13 @@ from agents.seller import INDEPENDENT, SellerArrays
 from model.ledger import Ledger
 
 
-def willingness_to_pay(reserve: np.ndarray, utility_gap: np.ndarray,
-                       price_sensitivity: np.ndarray, reference_price: np.ndarray,
-                       budget: np.ndarray) -> np.ndarray:
+def willingness_to_pay(
+    reserve: np.ndarray,
+    utility_gap: np.ndarray,
+    price_sensitivity: np.ndarray,
+    reference_price: np.ndarray,
+    budget: np.ndarray,
+) -> np.ndarray:
     """USD each bidder would pay at most: the start price plus their surplus at it.
 
     ``utility_gap`` is the noisy utility of the chosen listing minus the noisy outside
@@ -49,8 +53,9 @@ def willingness_to_pay(reserve: np.ndarray, utility_gap: np.ndarray,
     return np.minimum(value, np.maximum(budget * reference_price, reserve))
 
 
-def clear(listing: np.ndarray, bid: np.ndarray, reserve: np.ndarray, lots: np.ndarray
-          ) -> tuple[np.ndarray, np.ndarray]:
+def clear(
+    listing: np.ndarray, bid: np.ndarray, reserve: np.ndarray, lots: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Uniform-price auctions, one per ``listing`` id, over the day's bids.
 
     All arrays are aligned with the bids; ``reserve`` and ``lots`` are the listing's.
@@ -76,7 +81,7 @@ def clear(listing: np.ndarray, bid: np.ndarray, reserve: np.ndarray, lots: np.nd
     sorted_bid, sorted_lots = bid[order], lots[order]
     eligible = sorted_bid >= reserve[order]
     won[order] = eligible & (rank < sorted_lots)
-    first_loser = starts[group] + sorted_lots            # position of the highest losing bid
+    first_loser = starts[group] + sorted_lots  # position of the highest losing bid
     has_loser = first_loser < ends[group]
     losing_bid = np.where(has_loser, sorted_bid[np.minimum(first_loser, n - 1)], -np.inf)
     paid[order] = np.maximum(reserve[order], losing_bid)
@@ -93,10 +98,17 @@ def daily_insertion_fees(stores: np.ndarray, lots: np.ndarray, fee: np.ndarray) 
     return stores * (lots * fee)[None, :]
 
 
-def auction_outcomes(seller: np.ndarray, platform: np.ndarray, reserve: np.ndarray,
-                     utility_gap: np.ndarray, price_sensitivity: np.ndarray,
-                     reference_price: np.ndarray, budget: np.ndarray, is_auction: np.ndarray,
-                     lots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def auction_outcomes(
+    seller: np.ndarray,
+    platform: np.ndarray,
+    reserve: np.ndarray,
+    utility_gap: np.ndarray,
+    price_sensitivity: np.ndarray,
+    reference_price: np.ndarray,
+    budget: np.ndarray,
+    is_auction: np.ndarray,
+    lots: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Which of the day's chosen listings are bought, and at what price.
 
     Arrays are aligned with the shoppers who chose a listing; ``is_auction`` and ``lots``
@@ -108,8 +120,9 @@ def auction_outcomes(seller: np.ndarray, platform: np.ndarray, reserve: np.ndarr
     on = np.flatnonzero(is_auction[platform])
     if len(on) == 0:
         return keep, paid
-    bid = willingness_to_pay(reserve[on], utility_gap[on], price_sensitivity[on],
-                             reference_price[on], budget[on])
+    bid = willingness_to_pay(
+        reserve[on], utility_gap[on], price_sensitivity[on], reference_price[on], budget[on]
+    )
     listing = seller[on].astype(np.int64) * len(is_auction) + platform[on]
     won, closing = clear(listing, bid, reserve[on], lots[platform[on]])
     keep[on] = won
@@ -117,8 +130,13 @@ def auction_outcomes(seller: np.ndarray, platform: np.ndarray, reserve: np.ndarr
     return keep, paid
 
 
-def charge_insertion_fees(sellers: SellerArrays, lots: np.ndarray, fee: np.ndarray,
-                          platform_cash: np.ndarray, ledger: Ledger) -> None:
+def charge_insertion_fees(
+    sellers: SellerArrays,
+    lots: np.ndarray,
+    fee: np.ndarray,
+    platform_cash: np.ndarray,
+    ledger: Ledger,
+) -> None:
     """Independent stores pay today's insertion fees (``lots`` and ``fee`` per platform,
     0 lots off auction platforms); booked with subscriptions and listing fees."""
     n = sellers.count

@@ -27,8 +27,9 @@ import numpy as np
 APPEAL_FLOOR = 1e-3
 
 
-def appeal(quality: np.ndarray, channel: np.ndarray, engagement: np.ndarray,
-           gain: float) -> np.ndarray:
+def appeal(
+    quality: np.ndarray, channel: np.ndarray, engagement: np.ndarray, gain: float
+) -> np.ndarray:
     """Content appeal of listings: quality x content skill, raised by engagement.
 
     >>> appeal(np.array([0.5]), np.array([0.4]), np.array([2.0]), 1.0).tolist()
@@ -37,8 +38,9 @@ def appeal(quality: np.ndarray, channel: np.ndarray, engagement: np.ndarray,
     return quality * channel * (1.0 + gain * engagement)
 
 
-def rank_bonus(quality: np.ndarray, channel: np.ndarray, engagement: np.ndarray,
-               gain: float, weight: float) -> np.ndarray:
+def rank_bonus(
+    quality: np.ndarray, channel: np.ndarray, engagement: np.ndarray, gain: float, weight: float
+) -> np.ndarray:
     """Rank score the virality rule adds: ``weight * log(appeal)``.
 
     >>> rank_bonus(np.array([0.5, 0.5]), np.array([0.2, 0.8]), np.zeros(2), 1.0, 2.0
@@ -48,7 +50,6 @@ def rank_bonus(quality: np.ndarray, channel: np.ndarray, engagement: np.ndarray,
     return weight * np.log(appeal(quality, channel, engagement, gain) + APPEAL_FLOOR)
 
 
-def update_engagement(engagement: np.ndarray, feed_units_today: np.ndarray, memory: float
-                      ) -> None:
+def update_engagement(engagement: np.ndarray, feed_units_today: np.ndarray, memory: float) -> None:
     """Engagement follows today's feed sales (today weighs ``memory``), in place."""
     engagement += memory * (feed_units_today - engagement)

@@ -42,8 +42,9 @@ def wholesale_price(unit_cost: np.ndarray, markup: float) -> np.ndarray:
     return unit_cost * markup
 
 
-def retail_price(unit_cost: np.ndarray, markup: float, margin: float,
-                 logistics_cost: float) -> np.ndarray:
+def retail_price(
+    unit_cost: np.ndarray, markup: float, margin: float, logistics_cost: float
+) -> np.ndarray:
     """The platform's retail price: its margin over wholesale plus its logistics cost.
 
     >>> retail_price(np.array([10.0]), 1.2, 0.25, 4.0).tolist()
@@ -57,9 +58,15 @@ def subset(sales: Sales, mask: np.ndarray) -> Sales:
     return replace(sales, **{f.name: getattr(sales, f.name)[mask] for f in fields(sales)})
 
 
-def _pay_suppliers(sellers: SellerArrays, seller: np.ndarray, platform: np.ndarray,
-                   units: np.ndarray, markup: np.ndarray, platform_cash: np.ndarray,
-                   ledger: Ledger) -> None:
+def _pay_suppliers(
+    sellers: SellerArrays,
+    seller: np.ndarray,
+    platform: np.ndarray,
+    units: np.ndarray,
+    markup: np.ndarray,
+    platform_cash: np.ndarray,
+    ledger: Ledger,
+) -> None:
     """The platform buys ``units`` from each supplier at wholesale; suppliers pay their
     own unit cost to their factories."""
     cost = sellers.unit_cost[seller] * units
@@ -71,8 +78,13 @@ def _pay_suppliers(sellers: SellerArrays, seller: np.ndarray, platform: np.ndarr
     ledger.add("cost_of_goods", platform, cost)
 
 
-def settle_retail_sales(sales: Sales, sellers: SellerArrays, markup: np.ndarray,
-                        platform_cash: np.ndarray, ledger: Ledger) -> None:
+def settle_retail_sales(
+    sales: Sales,
+    sellers: SellerArrays,
+    markup: np.ndarray,
+    platform_cash: np.ndarray,
+    ledger: Ledger,
+) -> None:
     """The day's orders on retail platforms: the platform sells from its stock (buying
     any shortfall on the spot), keeps the retail price and pays coupons and logistics.
 
@@ -85,8 +97,9 @@ def settle_retail_sales(sales: Sales, sellers: SellerArrays, markup: np.ndarray,
     short = np.maximum(units[rows, cols] - sellers.stock[rows, cols], 0.0)
     sellers.stock[rows, cols] = np.maximum(sellers.stock[rows, cols] - units[rows, cols], 0.0)
     bought = short > 0
-    _pay_suppliers(sellers, rows[bought], cols[bought], short[bought], markup, platform_cash,
-                   ledger)
+    _pay_suppliers(
+        sellers, rows[bought], cols[bought], short[bought], markup, platform_cash, ledger
+    )
     np.add.at(platform_cash, p, sales.price - sales.coupon - sales.platform_logistics)
     np.add.at(sellers.units, (seller, p), 1.0)
     ledger.add("consumer_payments", p, sales.price - sales.coupon)
@@ -98,8 +111,14 @@ def settle_retail_sales(sales: Sales, sellers: SellerArrays, markup: np.ndarray,
     ledger.add("new_product_orders", p, sales.new_product.astype(float))
 
 
-def restock(sellers: SellerArrays, platform: int, cover_days: float, markup: float,
-            platform_cash: np.ndarray, ledger: Ledger) -> float:
+def restock(
+    sellers: SellerArrays,
+    platform: int,
+    cover_days: float,
+    markup: float,
+    platform_cash: np.ndarray,
+    ledger: Ledger,
+) -> float:
     """Top every open listing on ``platform`` up to ``cover_days`` of its recent daily
     sales, paying wholesale now; returns the units bought."""
     n = sellers.count
@@ -115,8 +134,15 @@ def restock(sellers: SellerArrays, platform: int, cover_days: float, markup: flo
     return float(order.sum())
 
 
-def carry_stock(sellers: SellerArrays, platform: int, depreciation: float, holding_cost: float,
-                markup: float, platform_cash: np.ndarray, ledger: Ledger) -> None:
+def carry_stock(
+    sellers: SellerArrays,
+    platform: int,
+    depreciation: float,
+    holding_cost: float,
+    markup: float,
+    platform_cash: np.ndarray,
+    ledger: Ledger,
+) -> None:
     """A day of holding stock: pay its holding cost, lose its depreciation. Stock of closed
     listings is written off whole (the platform cannot sell it)."""
     n = sellers.count
