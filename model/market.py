@@ -24,7 +24,7 @@ from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
 from agents.seller import INDEPENDENT
-from model import feedback, fees, network, products, shopping
+from model import feedback, fees, network, outcomes, products, shopping
 from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
@@ -109,6 +109,7 @@ class MarketModel(Model):
         self.listings = np.zeros((n_platforms, n_categories))
         self.arrivals = np.zeros((n_platforms, n_categories))  # since the last seller review
         self.band_gmv = np.zeros((n_platforms, n_categories, fees.PRICE_BANDS))  # this month
+        self.category_gmv = np.zeros((n_platforms, n_categories))   # since day 0
         self.slates: dict[tuple[int, int], Slate] = {}
         self.ledger = Ledger(n_platforms)
         self.recorder = Recorder(cfg.steps, self.platform_names, SELLER_KINDS)
@@ -396,6 +397,13 @@ class MarketModel(Model):
     def seller_profit_frame(self) -> pd.DataFrame:
         """Daily change in sellers' wealth, summed by seller kind (USD)."""
         return self.recorder.seller_profit_frame()
+
+    def wins_frame(self) -> pd.DataFrame:
+        """Per platform: shoppers, third-party stores by seller kind, share of each
+        category's GMV (:func:`model.outcomes.wins_frame`)."""
+        return outcomes.wins_frame(self.platform_names, self.category_names, SELLER_KINDS,
+                                   self.sellers, self.consumers.last_visit, self.category_gmv,
+                                   self.day)
 
     def consumer_network(self) -> nx.Graph:
         """The word-of-mouth network as a networkx graph (for analysis; large at 10^6)."""

@@ -343,10 +343,13 @@ class PlatformConfig:
                                      "whether or not it sells.",
                                  source="SPEC S4: eBay listing (insertion) fees, ~$0.35 an item "
                                         "beyond a free allowance")
-    wholesale_markup: float = param(1.15, unit="x supplier's unit cost", low=1.0,
+    wholesale_markup: float = param(1.4, unit="x supplier's unit cost", low=1.0,
                                     doc="Retail (1P) model: the platform buys from suppliers "
                                         "at their unit cost times this.",
-                                    source="model choice: suppliers keep ~15% over cost")
+                                    source="model choice: a supplier's outside option - on a "
+                                           "marketplace a seller keeps ~40% over unit cost "
+                                           "after fees, so a reseller pays about that "
+                                           "(double marginalisation, Spengler 1950)")
     retail_margin: float = param(0.25, unit="share over wholesale", low=0.0,
                                  doc="Retail (1P) model: the platform's retail price is "
                                      "wholesale times 1 + this (its pricing rule).",
@@ -382,3 +385,10 @@ class PlatformConfig:
                                 "ranking); impulse buyers choose among these only.",
                             source="model choice: a feed shows one video at a time; a session "
                                    "that ends in a purchase sees a handful of products")
+    assortment: float = param(40.0, unit="suppliers per category at reference_consumers",
+                              low=0.0,
+                              doc="Retail (1P) model: the most outside suppliers per category "
+                                  "the retailer buys from (its buyers curate; scales with the "
+                                  "market); a full category takes no new suppliers.",
+                              source="Hagiu and Wright 2015: a reseller carries a narrower "
+                                     "range than a marketplace (the long tail stays 3P)")

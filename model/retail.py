@@ -6,7 +6,8 @@ of the platform models compared):
 
 * **Suppliers sell at wholesale.** A store on the platform is a supplier: it sells its goods
   to the platform at ``wholesale_markup`` times its unit cost and earns that margin on what
-  the platform buys, whatever the retail price; it pays no referral fee.
+  the platform buys, whatever the retail price; it pays no referral fee. The platform's own
+  product lines (its own supply chain) cost it their unit cost.
 * **The platform prices by its own rule**, a margin over landed cost:
   ``retail = (wholesale + unit logistics cost) * (1 + retail_margin)``, not the sellers'
   Bertrand–Nash prices; its margin is its revenue.
@@ -14,6 +15,9 @@ of the platform models compared):
   up to ``stock_cover_days`` of its recent daily sales (the smoothed sales behind the
   organic rank), paying wholesale upfront. Sales draw the stock down; an order beyond the
   stock is bought from the supplier on the spot.
+* **A curated range.** The retailer buys from at most ``assortment`` suppliers per category
+  (scaled with the market); a full category takes no new ones, so the long tail stays with
+  marketplaces (Hagiu and Wright 2015).
 * **Inventory risk.** Stock held costs ``stock_holding_cost`` of its wholesale value a day
   (warehouse and capital) and a share ``stock_depreciation`` of it is lost each day
   (obsolescence, damage, markdowns). When demand falls, stock bought for the old demand
@@ -28,12 +32,22 @@ from dataclasses import fields, replace
 
 import numpy as np
 
-from agents.seller import SellerArrays
+from agents.seller import INDEPENDENT, SellerArrays
 from model.ledger import Ledger
 from model.settlement import Sales
 
 
-def wholesale_price(unit_cost: np.ndarray, markup: float) -> np.ndarray:
+def supplier_markup(owner: np.ndarray, markup: float | np.ndarray) -> np.ndarray:
+    """Markup over unit cost the retailer pays: ``markup`` to outside suppliers, none on its
+    own product lines (their unit cost is already its own sourcing cost).
+
+    >>> supplier_markup(np.array([INDEPENDENT, 0]), 1.4).tolist()
+    [1.4, 1.0]
+    """
+    return np.where(owner == INDEPENDENT, markup, 1.0)
+
+
+def wholesale_price(unit_cost: np.ndarray, markup: float | np.ndarray) -> np.ndarray:
     """USD per unit the platform pays its supplier.
 
     >>> wholesale_price(np.array([10.0]), 1.2).tolist()
@@ -43,7 +57,7 @@ def wholesale_price(unit_cost: np.ndarray, markup: float) -> np.ndarray:
 
 
 def retail_price(
-    unit_cost: np.ndarray, markup: float, margin: float, logistics_cost: float
+    unit_cost: np.ndarray, markup: float | np.ndarray, margin: float, logistics_cost: float
 ) -> np.ndarray:
     """The platform's retail price: its margin over wholesale plus its logistics cost.
 
@@ -51,6 +65,18 @@ def retail_price(
     [20.0]
     """
     return (wholesale_price(unit_cost, markup) + logistics_cost) * (1.0 + margin)
+
+
+def category_full(
+    category: np.ndarray, stocked: np.ndarray, n_categories: int, assortment: float
+) -> np.ndarray:
+    """Per seller: whether its category already has ``assortment`` suppliers stocked.
+
+    >>> category_full(np.array([0, 0, 1]), np.array([True, True, False]), 2, 2.0).tolist()
+    [True, True, False]
+    """
+    count = np.bincount(category[stocked], minlength=n_categories)
+    return (count >= assortment)[category]
 
 
 def subset(sales: Sales, mask: np.ndarray) -> Sales:
@@ -70,7 +96,7 @@ def _pay_suppliers(
     """The platform buys ``units`` from each supplier at wholesale; suppliers pay their
     own unit cost to their factories."""
     cost = sellers.unit_cost[seller] * units
-    wholesale = cost * markup[platform]
+    wholesale = cost * supplier_markup(sellers.owner[seller], markup[platform])
     np.add.at(sellers.cash, seller, wholesale - cost)
     np.add.at(sellers.profit, (seller, platform), wholesale - cost)
     np.add.at(platform_cash, platform, -wholesale)
@@ -147,7 +173,8 @@ def carry_stock(
     listings is written off whole (the platform cannot sell it)."""
     n = sellers.count
     stock = sellers.stock[:n, platform]
-    value = wholesale_price(sellers.unit_cost[:n], markup) * stock
+    value = wholesale_price(sellers.unit_cost[:n], supplier_markup(sellers.owner[:n], markup))
+    value = value * stock
     open_listing = sellers.listed[:n, platform] & sellers.alive[:n]
     lost = np.where(open_listing, depreciation, 1.0)
     cost = holding_cost * value[open_listing].sum()

@@ -171,6 +171,7 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     _settle(model, sales)
     np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
               sales.price)
+    np.add.at(model.category_gmv, (sales.platform, sales.category), sales.price)
     np.add.at(units, (seller, bought_on), 1.0)
     if impulse is not None and impulse.any():
         feed = impulse[rows]

@@ -141,9 +141,13 @@ def test_retail_prices_follow_the_platforms_margin_rule_not_the_sellers():
         s, pc = model.sellers, model.config.platforms[0]
         rule = (s.unit_cost[stores] * pc.wholesale_markup + pc.logistics_cost) * (1 + margin)
         np.testing.assert_allclose(s.price[stores, 0], rule)
-        prices[margin, alpha] = s.price[stores, 0].mean()
-    assert prices[0.25, 4.0] == pytest.approx(prices[0.25, 8.0])  # demand does not set them
-    assert prices[0.5, 4.0] == pytest.approx(prices[0.25, 4.0] * 1.5 / 1.25)
+        prices[margin, alpha] = dict(zip(stores.tolist(), s.price[stores, 0], strict=True))
+    base, steep, richer = prices[0.25, 4.0], prices[0.25, 8.0], prices[0.5, 4.0]
+    common = sorted(set(base) & set(steep) & set(richer))
+    assert len(common) > 20
+    for i in common:
+        assert steep[i] == pytest.approx(base[i])  # shoppers' price sensitivity does not set them
+        assert richer[i] == pytest.approx(base[i] * 1.5 / 1.25)  # the margin rule does
 
 
 def test_suppliers_on_a_retailer_earn_wholesale_not_retail():
@@ -164,29 +168,37 @@ def test_suppliers_on_a_retailer_earn_wholesale_not_retail():
         # suppliers' takings are exactly the wholesale margin on what the platform bought
         assert gained == pytest.approx((markup - 1) * total["cost_of_goods"][0], rel=1e-9)
         assert total["referral_fees"][0] == 0.0
-        # consumers paid retail: more than the platform paid its suppliers
-        assert total["gmv"][0] > total["stock_purchases"][0] * (1 + margin) * 0.7
         earned[margin] = gained / total["cost_of_goods"][0]
     assert earned[0.25] == pytest.approx(earned[0.6])  # the retail margin is the platform's
 
 
+def retailer_after(cover: float, demand: float) -> tuple[float, float]:
+    """The retailer's wealth (cash plus stock at wholesale) 30 days after demand changes by
+    ``demand`` at day 60, and the stock it wrote off in those 30 days."""
+    model = market([{**RETAIL, "stock_cover_days": cover}], sellers=120)
+    model.run(60)
+    written_off = model.ledger.total["stock_written_off"][0]
+    model.consumers.shopping_rate *= demand
+    model.run(30)
+    s, n = model.sellers, model.sellers.count
+    markup = model.config.platforms[0].wholesale_markup
+    stock_value = (s.stock[:n, 0] * s.unit_cost[:n] * markup).sum()
+    return (
+        model.platform_cash[0] + stock_value,
+        model.ledger.total["stock_written_off"][0] - written_off,
+    )
+
+
 def test_the_retailer_carries_inventory_losses_when_demand_falls():
-    cash = {}
-    for cover in (0.0, 30.0):
-        model = market([{**RETAIL, "stock_cover_days": cover}], sellers=120)
-        model.run(60)
-        before = model.platform_cash[0]
-        written_off = model.ledger.total["stock_written_off"][0]
-        model.consumers.shopping_rate *= 0.2  # demand collapses
-        model.run(30)
-        cash[cover] = model.platform_cash[0] - before
-        lost = model.ledger.total["stock_written_off"][0] - written_off
-        if cover == 0.0:
-            assert lost == 0.0
-        else:
-            assert lost > 0.0
-    # same shoppers, same sales: buying ahead leaves the platform with stock it paid for
-    assert cash[30.0] < cash[0.0]
+    steady_jit, steady_jit_lost = retailer_after(0.0, 1.0)  # buys as it sells: no stock
+    steady, steady_lost = retailer_after(30.0, 1.0)  # a month of stock ahead
+    fall_jit, fall_jit_lost = retailer_after(0.0, 0.2)  # demand collapses by 80%
+    fall, fall_lost = retailer_after(30.0, 0.2)
+    assert steady_jit_lost == fall_jit_lost == 0.0
+    # stock bought for the old demand sits and spoils, and suppliers who leave strand it
+    assert fall_lost > 3 * steady_lost > 0
+    # holding stock always costs something; after the fall it costs the retailer far more
+    assert 0 < steady_jit - steady < 0.5 * (fall_jit - fall)
 
 
 def test_retail_money_is_conserved():
