@@ -59,6 +59,9 @@ class SellerArrays:
     alarm: np.ndarray         # (M,) 0–1 fear of depending on one platform (after a sweep)
     fulfilled: np.ndarray     # (M, P) bool: the store uses the platform's fulfilment (where a
     #                           platform lets sellers choose; model.fulfilment)
+    stock: np.ndarray         # (M, P) units a retail (1P) platform holds of the listing
+    engagement: np.ndarray    # (M, P) smoothed daily units sold from a content feed
+    feed_units: np.ndarray    # (M, P) units sold from a content feed, cumulative
     count: int = 0
 
     @classmethod
@@ -80,6 +83,8 @@ class SellerArrays:
             paid_units=np.zeros((m, p)),
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),
             alarm=np.zeros(m), fulfilled=np.ones((m, p), bool),
+            stock=np.zeros((m, p)),
+            engagement=np.zeros((m, p)), feed_units=np.zeros((m, p)),
         )
 
     def add(self, n: int, kinds: np.ndarray, categories: np.ndarray, reference_price: np.ndarray,

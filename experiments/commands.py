@@ -210,7 +210,7 @@ def report_context(model: str, scenario: str, overrides: dict
 def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, model: str,
                 context: tuple[MarketConfig | None, Path | None] = (None, None),
                 rolling: int = 7, overrides: dict[str, Any] | None = None) -> int:
-    from experiments.report import format_summary, write_report
+    from experiments.report import format_summary, format_wins, write_report
 
     platforms = read_table(out_dir, "platforms")
     if platforms.empty:
@@ -221,7 +221,8 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
     targets = targets_table(read_table(out_dir, "targets"))
     files = write_report(platforms, migration, out_dir / "report", model=model,
                          events=read_table(out_dir, "events"), config=config,
-                         targets=targets, rolling=rolling, scenario_file=scenario_file)
+                         targets=targets, rolling=rolling, scenario_file=scenario_file,
+                         wins=read_table(out_dir, "wins"))
     record(out_dir, [*files.values(), out_dir / "report" / "targets.csv"])
     if reps == 1:  # the single run's tables as plain CSV too, as `flywheel run` always wrote
         for path in sorted((out_dir / "runs").glob("*/*.parquet")):
@@ -236,6 +237,8 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
     n_done = int(platforms["run_id"].nunique())
     summary = pd.read_csv(files["summary_csv"])
     print(format_summary(summary, n_done, steps))
+    if "wins_csv" in files:
+        print("\n" + format_wins(pd.read_csv(files["wins_csv"])))
     print_targets(targets, out_dir / "report" / "targets.csv")
     print(f"\nresults: {out_dir}/runs/<run>/<table>.parquet, manifest {out_dir}/manifest.jsonl")
     print(f"report:  {out_dir / 'report'} ({', '.join(p.name for p in files.values())})")

@@ -27,6 +27,7 @@ from experiments.report_html import scenario_notes, write_index
 from model.config import MarketConfig
 from viz.colors import move_kind
 
+WINS_COLUMNS = ("shopper", "sellers_", "gmv")
 SUMMARY_COLUMNS = ["gmv_share", "active_consumers", "sellers", "take_rate", "avg_cpc", "profit"]
 
 
@@ -134,17 +135,38 @@ def shock_list(calendar: Calendar) -> list[tuple[str, str]]:
     return rows
 
 
+def wins_table(wins: pd.DataFrame | None) -> pd.DataFrame:
+    """What each platform wins (``model.outcomes.wins_frame``), averaged over runs: one row
+    per platform; shoppers, stores by seller kind, share of each category's GMV."""
+    if wins is None or wins.empty or "platform" not in wins:
+        return pd.DataFrame()
+    order = list(dict.fromkeys(wins["platform"]))
+    numeric = [c for c in wins.columns if c.startswith(WINS_COLUMNS)
+               and pd.api.types.is_numeric_dtype(wins[c])]   # not run ids or parameters
+    table = wins.groupby("platform", sort=False)[numeric].mean().reindex(order)
+    return table.reset_index()
+
+
+def format_wins(table: pd.DataFrame) -> str:
+    """The wins table for the terminal, one column per platform."""
+    shown = table.set_index("platform").T
+    return "What each platform wins (end of run; GMV shares since day 1):\n" + shown.to_string(
+        float_format=lambda v: f"{v:,.0f}" if abs(v) >= 100 or v == round(v) else f"{v:.3f}")
+
+
 def write_report(platforms: pd.DataFrame, migration: pd.DataFrame, out: Path,
                  conf: float = 0.95, model: str | None = None, *,
                  events: pd.DataFrame | None = None, config: MarketConfig | None = None,
                  targets: pd.DataFrame | None = None, rolling: int = 7,
-                 scenario_file: Path | None = None) -> dict[str, Path]:
+                 scenario_file: Path | None = None,
+                 wins: pd.DataFrame | None = None) -> dict[str, Path]:
     """Write CSV tables, PNG figures and ``index.html`` under ``out``; return the files.
 
     ``config`` (the scenario's configuration) dates the time axes and blanks platforms before
     their launch; ``events`` (the runs' shocks) marks them; ``targets`` (the sources' figures
     against the runs) and the scenario file's opening comment go into ``index.html``;
-    ``rolling`` smooths the daily flows over that many days (0 or 1: raw).
+    ``rolling`` smooths the daily flows over that many days (0 or 1: raw); ``wins`` (the
+    runs' ``wins`` tables) becomes ``wins.csv`` and the page's "what each platform wins".
     """
     if rolling < 0:
         raise ValueError(f"rolling = {rolling}: expected a number of days >= 0")
@@ -169,6 +191,10 @@ def write_report(platforms: pd.DataFrame, migration: pd.DataFrame, out: Path,
     if not mat.empty:
         files["migration_csv"] = out / "migration_matrix.csv"
         mat.to_csv(files["migration_csv"], index=False)
+    won = wins_table(wins)
+    if not won.empty:
+        files["wins_csv"] = out / "wins.csv"
+        won.to_csv(files["wins_csv"], index=False)
     figures = {
         "timeseries": (files["timeseries"], "Over time: shares, shoppers, sellers, "
                                             "multi-homing, fees, ad prices and prices"),
@@ -186,7 +212,7 @@ def write_report(platforms: pd.DataFrame, migration: pd.DataFrame, out: Path,
                                  figures=figures,
                                  targets=targets if targets is not None else pd.DataFrame(),
                                  summary=summary_for_page(summary, n_reps),
-                                 shocks=shock_list(calendar))
+                                 shocks=shock_list(calendar), wins=won)
     return files
 
 

@@ -57,8 +57,10 @@ def table_html(frame: pd.DataFrame, digits: int = 3) -> str:
 
 def write_index(out: Path, *, title: str, story: str, notes: str, meta: str,
                 figures: dict[str, tuple[Path, str]], targets: pd.DataFrame,
-                summary: pd.DataFrame, shocks: list[tuple[str, str]]) -> Path:
-    """Write ``out/index.html`` from its parts; ``figures`` maps a key to (PNG, caption)."""
+                summary: pd.DataFrame, shocks: list[tuple[str, str]],
+                wins: pd.DataFrame | None = None) -> Path:
+    """Write ``out/index.html`` from its parts; ``figures`` maps a key to (PNG, caption);
+    ``wins`` is the what-each-platform-wins table (one row per platform)."""
     e = html.escape
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>{e(title)}</title><style>{STYLE}</style></head><body>",
@@ -71,6 +73,10 @@ def write_index(out: Path, *, title: str, story: str, notes: str, meta: str,
     parts.append(f"<h2>How close the runs come to the sources{e(matched)}</h2>")
     parts.append(table_html(targets))
     parts.append("<h2>End of run, per platform</h2>" + table_html(summary))
+    if wins is not None and not wins.empty:
+        parts.append("<h2>What each platform wins: shoppers, stores by seller kind, share of "
+                     "each category's GMV</h2>" + table_html(wins.set_index("platform").T
+                                                             .reset_index(names="")))
     if shocks:
         parts.append("<h2>Shocks on the calendar</h2><table><tr><th>when</th><th>what</th></tr>"
                      + "".join(f"<tr><td>{e(w)}</td><td style='text-align:left'>{e(t)}</td>"

@@ -41,7 +41,8 @@ def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int =
     -------
     ``platforms`` (one row per day and platform), ``migration`` (seller moves per review,
     from -> to), ``seller_profit`` (daily profit by seller kind), ``events`` (shocks fired),
-    ``targets`` (the scenario's reported figures against the run).
+    ``targets`` (the scenario's reported figures against the run), ``wins`` (per platform at
+    the end: shoppers, stores by seller kind, share of each category's GMV).
     """
     model = build_model(scenario, params, seed)
     model.run(steps if steps is not None else model.config.steps)
@@ -58,6 +59,7 @@ def model_tables(model: MarketModel) -> dict[str, pd.DataFrame]:
         "seller_profit": model.seller_profit_frame(),
         "events": events,
         "targets": evaluate(model.config.targets, platforms),
+        "wins": model.wins_frame(),
     }
 
 

@@ -47,28 +47,32 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
     },
     # TikTok-Shop-like content commerce: traffic comes from a feed with a huge daily
     # audience; impulse purchases from exposure; recruits sellers already selling well on
-    # the incumbent (goods in local warehouses); low referral fee, raised over time.
+    # the incumbent (goods in local warehouses); low referral fee, raised over time. The feed
+    # ranks by content engagement, which grows with the feed's own sales (model.content_feed).
     "content": {
         "business_model": "content", "referral_fee": 0.02, "fulfilment": False,
         "delivery_days": 3.0, "traffic_rule": "content", "ad_slots": 2, "ad_reserve_cpc": 0.2,
         "feed_audience": 0.3, "impulse_rate": 0.05, "recruit_min_units": 10.0,
-        "organic_stickiness": 0.1,
+        "organic_stickiness": 0.1, "engagement_weight": 3.0, "engagement_gain": 1.0,
     },
-    # Shein-like fast fashion: its own supply chain; small-batch test-and-scale of many
-    # trend-driven products; ships from China.
+    # Shein-like fast fashion: its own supply chain (a 1P retailer, model.retail); small-batch
+    # test-and-scale of many trend-driven products, so it holds only about a week of stock;
+    # ships from China.
     "fast_fashion": {
         "business_model": "retail", "referral_fee": 0.0, "fulfilment": True,
         "logistics_cost": 4.5, "delivery_days": 8.0, "traffic_rule": "organic",
         "organic_stickiness": 0.3, "ad_slots": 0, "first_party_products": 3,
-        "test_and_scale": True, "third_party": False,
+        "test_and_scale": True, "third_party": False, "stock_cover_days": 7.0,
     },
-    # eBay-like auction / C2C: listing fees, low entry threshold, fairer ranking that gives
-    # new sellers exposure.
+    # eBay-like auction / C2C: items sell by auction to the highest bidders (the posted price
+    # is the start price), a final-value fee of ~13% on the closing price, an insertion fee
+    # per item listed and a daily listing limit, low entry threshold, fairer ranking that
+    # gives new sellers exposure (model.auction_market).
     "auction": {
         "business_model": "auction", "referral_fee": 0.13, "fulfilment": False,
         "delivery_days": 4.0, "traffic_rule": "fair", "new_seller_boost": 1.5,
-        "ad_slots": 1, "ad_reserve_cpc": 0.1, "monthly_fee": 10.0, "onboarding_factor": 0.3,
-        "organic_stickiness": 0.5,
+        "ad_slots": 1, "ad_reserve_cpc": 0.1, "monthly_fee": 0.0, "onboarding_factor": 0.3,
+        "organic_stickiness": 0.5, "auction_lots": 1, "insertion_fee": 0.35,
     },
     # AliExpress-like low commission, high ad spend: little natural traffic (sellers buy
     # it), fierce price competition, low consumer loyalty.
@@ -77,7 +81,9 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "delivery_days": 12.0, "traffic_rule": "organic", "organic_stickiness": 0.2,
         "ad_slots": 6, "ad_reserve_cpc": 0.15, "loyalty": 0.4,
     },
-    # JD-like self-operated retailer with its own logistics (1P first, some 3P).
+    # JD-like self-operated retailer with its own logistics: it buys stock from suppliers at
+    # wholesale, prices at its margin over landed cost and carries the inventory risk
+    # (model.retail); outside stores on it are its suppliers.
     "retail": {
         "business_model": "retail", "referral_fee": 0.08, "fulfilment": True,
         "logistics_cost": 3.5, "delivery_days": 1.0, "traffic_rule": "organic",

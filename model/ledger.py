@@ -37,6 +37,8 @@ FLOWS = (
     "fixed_costs",         # platform -> outside
     "seller_capital",      # outside -> sellers: starting cash of entrants, by platform joined
     "first_party_margin",  # platform's own product lines -> platform (1P retail result)
+    "stock_purchases",     # retail (1P) platform -> suppliers: stock bought at wholesale
+    "stock_written_off",   # memo: wholesale value of a retail platform's stock lost (no cash)
     "new_product_orders",  # orders of products under 12 months old (count)
     "orders",              # count
     "clicks",              # paid clicks (count)
@@ -82,6 +84,6 @@ class Ledger:
     def platform_profit(flows: dict[str, np.ndarray]) -> np.ndarray:
         """Platform income minus its own costs."""
         return (Ledger.platform_fees(flows) + flows["ad_spend"] - flows["subsidies"]
-                + flows["first_party_margin"] + flows["membership_fees"]
+                + flows["first_party_margin"] + flows["membership_fees"] - flows["stock_purchases"]
                 - flows["platform_logistics"] - flows["marketing"] - flows["fixed_costs"]
                 - flows["logistics_investment"])

@@ -24,7 +24,7 @@ from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
 from agents.seller import INDEPENDENT
-from model import feedback, fees, membership, metrics, network, products, shopping
+from model import feedback, fees, membership, metrics, network, outcomes, products, shopping
 from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
@@ -109,6 +109,7 @@ class MarketModel(Model):
         self.listings = np.zeros((n_platforms, n_categories))
         self.arrivals = np.zeros((n_platforms, n_categories))  # since the last seller review
         self.band_gmv = np.zeros((n_platforms, n_categories, fees.PRICE_BANDS))  # this month
+        self.category_gmv = np.zeros((n_platforms, n_categories))   # since day 0
         self.slates: dict[tuple[int, int], Slate] = {}
         self.ledger = Ledger(n_platforms)
         self.recorder = Recorder(cfg.steps, self.platform_names, SELLER_KINDS)
@@ -276,8 +277,9 @@ class MarketModel(Model):
         attention = 1.0 / consider.sum(axis=1)[trip]   # a trip's attention split over slates
         np.add.at(self.arrivals, (platforms, trip_categories[trip]), attention)
         refresh_slates(self)
+        impulse = np.arange(len(trips)) >= len(visiting)   # trips from a content feed
         buyers, bought_on, units_today = serve_shoppers(self, trips, trip_categories, consider,
-                                                        offset)
+                                                        offset, impulse)
         if self.membership_fee.any():   # members' fees, net of their consumer surplus
             paid = membership.charge(self.consumers.member, self.membership_fee,
                                      self.platform_cash, self.ledger)
@@ -490,6 +492,13 @@ class MarketModel(Model):
         """Daily seller profit by kind (USD): the change in sellers' wealth, not counting the
         capital entrants bring in (owners' money, not income)."""
         return self.recorder.seller_profit_frame()
+
+    def wins_frame(self) -> pd.DataFrame:
+        """Per platform: shoppers, third-party stores by seller kind, share of each
+        category's GMV (:func:`model.outcomes.wins_frame`)."""
+        return outcomes.wins_frame(self.platform_names, self.category_names, SELLER_KINDS,
+                                   self.sellers, self.consumers.last_visit, self.category_gmv,
+                                   self.day)
 
     def consumer_network(self) -> nx.Graph:
         """The word-of-mouth network as a networkx graph (for analysis; large at 10^6)."""

@@ -415,6 +415,65 @@ class PlatformConfig:
             "shipping itself; it weighs this against the fee difference at each review "
             "(fulfilment_choice only).")
 
+    auction_lots: int = param(1, unit="items per store per day", low=1,
+                              doc="Auction model: listing limit, the items a store may put up "
+                                  "for auction each day; the highest bidders win them.",
+                              source="SPEC S4: eBay's listing limits (tighter for new sellers)")
+    insertion_fee: float = param(0.0, unit="USD per item listed", low=0.0,
+                                 doc="Auction model: fee per item put up for auction, paid "
+                                     "whether or not it sells.",
+                                 source="SPEC S4: eBay listing (insertion) fees, ~$0.35 an item "
+                                        "beyond a free allowance")
+    wholesale_markup: float = param(1.4, unit="x supplier's unit cost", low=1.0,
+                                    doc="Retail (1P) model: the platform buys from suppliers "
+                                        "at their unit cost times this.",
+                                    source="model choice: a supplier's outside option - on a "
+                                           "marketplace a seller keeps ~40% over unit cost "
+                                           "after fees, so a reseller pays about that "
+                                           "(double marginalisation, Spengler 1950)")
+    retail_margin: float = param(0.25, unit="share over wholesale", low=0.0,
+                                 doc="Retail (1P) model: the platform's retail price is "
+                                     "wholesale times 1 + this (its pricing rule).",
+                                 source="SPEC S5: JD self-operated; model choice: ~20% gross "
+                                        "margin on retail sales")
+    stock_cover_days: float = param(30.0, unit="days of expected sales", low=0.0,
+                                    doc="Retail (1P) model: stock the platform buys ahead at "
+                                        "each seller review, in days of its recent sales.",
+                                    source="model choice: about a month of inventory (JD's "
+                                           "inventory turnover is ~30-35 days)")
+    stock_depreciation: float = param(0.003, unit="share of stock per day", low=0.0, high=1.0,
+                                      doc="Retail (1P) model: unsold stock lost each day "
+                                          "(obsolescence, damage, markdowns).",
+                                      source="model choice: ~10% of a month's stock a month")
+    stock_holding_cost: float = param(0.0007, unit="share of stock value per day", low=0.0,
+                                      high=1.0,
+                                      doc="Retail (1P) model: cost of holding stock (warehouse, "
+                                          "capital) per day, on its wholesale value.",
+                                      source="model choice: ~25% a year, the usual rule of thumb")
+    engagement_weight: float = param(0.0, unit="rank score per log engagement", low=0.0,
+                                     doc="Content model: weight of a listing's content "
+                                         "engagement in the 'content' ranking (the virality "
+                                         "rule); 0 switches it off.",
+                                     source="SPEC: content virality drives feed exposure")
+    engagement_gain: float = param(1.0, unit="engagement per smoothed daily unit", low=0.0,
+                                   doc="Content model: how much a listing's sales from the feed "
+                                       "raise its engagement (shares, likes: virality feeds on "
+                                       "itself).",
+                                   source="model choice: a best seller's engagement is a few "
+                                          "times a newcomer's")
+    feed_items: int = param(3, unit="listings per feed session", low=1,
+                            doc="Content model: listings a feed session shows (the top of the "
+                                "ranking); impulse buyers choose among these only.",
+                            source="model choice: a feed shows one video at a time; a session "
+                                   "that ends in a purchase sees a handful of products")
+    assortment: float = param(40.0, unit="suppliers per category at reference_consumers",
+                              low=0.0,
+                              doc="Retail (1P) model: the most outside suppliers per category "
+                                  "the retailer buys from (its buyers curate; scales with the "
+                                  "market); a full category takes no new suppliers.",
+                              source="Hagiu and Wright 2015: a reseller carries a narrower "
+                                     "range than a marketplace (the long tail stays 3P)")
+
     def validate(self, prefix: str = "") -> None:
         """Sellers can choose fulfilment only where the platform offers it to them."""
         where = prefix or "platform"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import INDEPENDENT, SELLER_KINDS, Seller
-from model import fees, fulfilment, migration, network, pricing, products
+from model import fees, fulfilment, migration, network, pricing, products, retail
 from model.migration import ENTRY, EXIT, NONE
 from model.settlement import DAYS_PER_MONTH
 from model.storefront import organic_visibility
@@ -165,6 +165,11 @@ class SellerReview:
         s.profit[:] = 0.0
         s.clicks[:] = 0.0
         s.paid_units[:] = 0.0
+        for platform in model.platforms:   # suppliers' takings count towards the next review
+            if platform.launched and platform.config.business_model == "retail":
+                retail.restock(s, platform.index, platform.config.stock_cover_days,
+                               platform.config.wholesale_markup, model.platform_cash,
+                               model.ledger)
         model.arrivals[:] = 0.0
 
     def _exit(self, sellers: np.ndarray, move: str) -> None:
@@ -208,7 +213,15 @@ class SellerReview:
         threshold = np.array([p.config.recruit_min_units for p in model.platforms])
         weekly = 7.0 * s.sales_score[:n]
         elsewhere = weekly.sum(axis=1, keepdims=True) - weekly
-        return open_to_sellers[None, :] & (elsewhere >= threshold[None, :])
+        allowed = open_to_sellers[None, :] & (elsewhere >= threshold[None, :])
+        for platform in model.platforms:
+            if platform.config.business_model == "retail":
+                p = platform.index
+                stocked = s.listed[:n, p] & s.alive[:n] & (s.owner[:n] == INDEPENDENT)
+                allowed[:, p] &= ~retail.category_full(
+                    s.category[:n], stocked, len(model.category_names),
+                    platform.config.assortment * model.market_scale)
+        return allowed
 
     def own_shipping_cost(self, sellers: np.ndarray) -> np.ndarray:
         """USD per unit a seller pays carriers itself; better logistics, lower cost."""
@@ -223,7 +236,7 @@ class SellerReview:
         ship = self.own_shipping_cost(np.arange(n))
         per_platform = []
         for p in model.platforms:
-            if p.config.business_model == "managed":
+            if p.config.business_model in ("managed", "retail"):
                 per_platform.append(np.zeros(n))
             elif p.config.fulfilment:   # storage: the stock a sale needs is kept a while
                 storage = p.storage_fee * self.config.stock_cover_days / DAYS_PER_MONTH
@@ -303,7 +316,19 @@ class SellerReview:
         price = pricing.target_price(cost, rate, np.zeros_like(cost), alpha, reference, cap)
         units = s.units[:n][stores].mean() if stores.any() else 1.0
         interval = self.config.review_interval
-        return (price * (1 - rate) - cost) * units - self.config.store_cost * interval
+        margin = self._supplier_margins(price * (1 - rate) - cost)
+        return margin * units - self.config.store_cost * interval
+
+    def _supplier_margins(self, margin: np.ndarray) -> np.ndarray:
+        """(sellers x platforms) margin per unit, where a retail (1P) platform's suppliers
+        earn its wholesale markup over their unit cost instead (:mod:`model.retail`)."""
+        s, n = self.model.sellers, self.model.sellers.count
+        for platform in self.model.platforms:
+            if platform.config.business_model == "retail":
+                markup = platform.config.wholesale_markup
+                margin[:, platform.index] = (
+                    retail.wholesale_price(s.unit_cost[:n], markup) - s.unit_cost[:n])
+        return margin
 
     # ----------------------------------------------------------------- pricing
     def reprice(self, only: np.ndarray | None = None) -> None:
@@ -333,16 +358,22 @@ class SellerReview:
                 new_price[:, p] = pricing.managed_retail_prices(
                     new_price[:, p], cost[:, p] / (1 - rate[:, p]), category, stores[:, p],
                     platform.config.supply_squeeze, self.config.supply_floor_margin)
+        for platform in model.platforms:
+            if platform.config.business_model == "retail":   # the retailer's margin rule
+                pc = platform.config
+                new_price[:, platform.index] = retail.retail_price(
+                    s.unit_cost[:n], retail.supplier_markup(s.owner[:n], pc.wholesale_markup),
+                    pc.retail_margin, platform.unit_logistics_cost)
         parity = np.array([p.config.price_parity for p in model.platforms])
         if parity.any():
-            seller_priced = np.array([p.config.business_model != "managed"
+            seller_priced = np.array([p.config.business_model not in ("managed", "retail")
                                       for p in model.platforms])
             listed = s.listed[:n] & s.alive[:n, None]
             compared = np.array([p.compared for p in model.platforms])
             new_price = pricing.price_coherence(new_price, listed, parity, seller_priced,
                                                 compared)
         s.price[:n] = np.where(stores, new_price, s.price[:n])
-        margin = new_price * (1 - rate) - cost
+        margin = self._supplier_margins(new_price * (1 - rate) - cost)
         bids = pricing.ad_bids(margin, s.paid_units[:n], s.clicks[:n], self.config.ad_bid_share,
                                organic_visibility(model)[:n], self.config.ad_cannibalisation,
                                self.config.default_conversion,

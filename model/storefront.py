@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.seller import INDEPENDENT, SELLER_KINDS
-from model import feedback, fees, fulfilment, shopping, traffic
+from model import (
+    auction_market,
+    content_feed,
+    feedback,
+    fees,
+    fulfilment,
+    retail,
+    shopping,
+    traffic,
+)
 from model.settlement import (
     Sales,
     charge_clicks,
@@ -64,6 +73,10 @@ def refresh_slates(model: MarketModel) -> None:
             scores += cfg.brand_boost * (s.kind[candidates] == BRAND)
             if _lets_sellers_choose(cfg):
                 scores += cfg.fulfilment_rank_boost * s.fulfilled[candidates, p]
+            if cfg.business_model == "content" and cfg.engagement_weight > 0:
+                scores += content_feed.rank_bonus(
+                    s.quality[candidates], s.channel[candidates],
+                    s.engagement[candidates, p], cfg.engagement_gain, cfg.engagement_weight)
             if cfg.price_parity:
                 compared = s.listed[candidates] & platform.compared[None, :]
                 scores -= traffic.parity_penalty(s.price[candidates], compared, p,
@@ -79,8 +92,9 @@ def refresh_slates(model: MarketModel) -> None:
 
 def fulfilled_by_platform(platforms: list) -> np.ndarray:
     """Per platform: whether sellers' orders there are shipped from its warehouses by its
-    fulfilment service (a managed platform ships itself and charges sellers nothing)."""
-    return np.array([p.config.fulfilment and p.config.business_model != "managed"
+    fulfilment service (a managed or retail platform ships its own stock and charges
+    sellers nothing for it)."""
+    return np.array([p.config.fulfilment and p.config.business_model not in ("managed", "retail")
                      for p in platforms])
 
 
@@ -116,7 +130,7 @@ def slate_matrix(model: MarketModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndarray,
-                   consider: np.ndarray, offset: np.ndarray
+                   consider: np.ndarray, offset: np.ndarray, impulse: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shoppers pick one listing among the slates they compare (or leave); purchases
     settle; ads are charged.
@@ -124,8 +138,9 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     ``consider`` (trips x platforms) marks the slates each trip compares (one for a
     single-homer, every open platform for a multi-homer); ``offset`` (trips x platforms)
     is the utility of buying on that platform rather than another (delivery, habit,
-    promotions). Returns the buyers, the platform each bought on, and units sold per
-    (seller, platform).
+    promotions); ``impulse`` marks trips from a content feed (their sales build the
+    listing's engagement, :mod:`model.content_feed`). Returns the buyers, the platform
+    each bought on, and units sold per (seller, platform).
     """
     s, c = model.sellers, model.consumers
     cfg = model.config.consumers
@@ -135,8 +150,12 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
     ids = np.where(consider[:, :, None], all_ids[:, categories].transpose(1, 0, 2), -1)
     ids = ids.reshape(n_trips, n_platforms * width)        # platform-major columns
     valid = ids >= 0
-    safe = np.where(valid, ids, 0)
     column_platform = np.repeat(np.arange(n_platforms), width)
+    if impulse is not None and impulse.any():   # a feed session shows only its top items
+        shown = np.array([p.config.feed_items for p in model.platforms])[column_platform]
+        beyond = np.tile(np.arange(width), n_platforms) >= shown
+        valid &= ~(impulse[:, None] & beyond[None, :])
+    safe = np.where(valid, ids, 0)
     coupon_rate = np.array([p.coupon_now for p in model.platforms])
     reference = model.reference_price[categories]
     price = s.price[safe, column_platform[None, :]]
@@ -153,19 +172,37 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
         utility -= c.delivery_sensitivity[shoppers][:, None] * _listing_delay(
             model, shoppers, safe, column_platform, valid)
     outside = cfg.outside_option - alpha
-    column = shopping.logit_choice(utility, outside, model.rng)
+    noisy, outside_noisy = shopping.random_utilities(utility, outside, model.rng)
+    column = shopping.choose(noisy, outside_noisy)
     rows = np.flatnonzero(column >= 0)
     chosen = column[rows]
     seller = ids[rows, chosen]
     bought_on = column_platform[chosen]
     surplus = (utility[rows, chosen] - outside[rows]) / alpha[rows] * reference[rows]
+    paid = price[rows, chosen]
+    won, closing = auction_market.auction_outcomes(
+        seller, bought_on, paid, noisy[rows, chosen] - outside_noisy[rows], alpha[rows],
+        reference[rows], c.budget[shoppers[rows]], _auction_platforms(model),
+        np.array([p.config.auction_lots for p in model.platforms]))
+    if not won.all() or (closing != paid).any():   # auctions: losers leave, winners pay
+        surplus = (surplus - (closing - paid))[won]   # the closing price
+        rows, chosen, seller, bought_on, paid = (a[won] for a in (rows, chosen, seller,
+                                                                  bought_on, closing))
     model.add_surplus(bought_on, np.maximum(surplus, 0.0))
 
-    sales = _price_sales(model, seller, bought_on, categories[rows], price[rows, chosen])
-    settle_sales(sales, s, model.platform_cash, model.ledger)
+    sales = _price_sales(model, seller, bought_on, categories[rows], paid)
+    _settle(model, sales)
     np.add.at(model.band_gmv, (sales.platform, sales.category, fees.price_band(sales.price)),
               sales.price)
+    np.add.at(model.category_gmv, (sales.platform, sales.category), sales.price)
     np.add.at(units, (seller, bought_on), 1.0)
+    if impulse is not None and impulse.any():
+        feed = impulse[rows]
+        feed_today = np.zeros_like(units)
+        np.add.at(feed_today, (seller[feed], bought_on[feed]), 1.0)
+        s.feed_units += feed_today
+        content_feed.update_engagement(s.engagement, feed_today,
+                                       model.config.ranking.sales_memory)
     via_ad = all_sponsored[bought_on, categories[rows], chosen % width]
     np.add.at(s.paid_units, (seller[via_ad], bought_on[via_ad]), 1.0)
     feedback.update_ratings(s, seller, bought_on, model.rng, model.config.consumers.rating_noise,
@@ -182,8 +219,45 @@ def serve_shoppers(model: MarketModel, shoppers: np.ndarray, categories: np.ndar
                         fulfilled_by_platform(model.platforms)[None, :] & s.fulfilled,
                         sellers_cfg.stock_cover_days,
                         sellers_cfg.min_stock_units, model.platform_cash, model.ledger)
+    if _auction_platforms(model).any():
+        charge_insertion_fees(model)
+    for pl in model.platforms:
+        if pl.launched and pl.config.business_model == "retail":
+            retail.carry_stock(s, pl.index, pl.config.stock_depreciation,
+                               pl.config.stock_holding_cost, pl.config.wholesale_markup,
+                               model.platform_cash, model.ledger)
     consolidate_first_party(s, model.platform_cash, model.ledger)
     return shoppers[rows], bought_on, units
+
+
+def _auction_platforms(model: MarketModel) -> np.ndarray:
+    """Per platform: whether it sells by auction (:mod:`model.auction_market`)."""
+    return np.array([p.config.business_model == "auction" and p.launched
+                     for p in model.platforms])
+
+
+def _settle(model: MarketModel, sales: Sales) -> None:
+    """Book the day's orders: retail (1P) platforms sell from their own stock
+    (:mod:`model.retail`), the others settle between seller and platform."""
+    s = model.sellers
+    is_retail = np.array([p.config.business_model == "retail" for p in model.platforms])
+    mine = is_retail[sales.platform]
+    if not mine.any():
+        settle_sales(sales, s, model.platform_cash, model.ledger)
+        return
+    settle_sales(retail.subset(sales, ~mine), s, model.platform_cash, model.ledger)
+    markup = np.array([p.config.wholesale_markup for p in model.platforms])
+    retail.settle_retail_sales(retail.subset(sales, mine), s, markup, model.platform_cash,
+                               model.ledger)
+
+
+def charge_insertion_fees(model: MarketModel) -> None:
+    """Auction platforms charge each store its insertion fees for today's lots."""
+    s = model.sellers
+    auction = _auction_platforms(model)
+    lots = np.array([p.config.auction_lots for p in model.platforms]) * auction
+    fee = np.array([p.config.insertion_fee for p in model.platforms])
+    auction_market.charge_insertion_fees(s, lots, fee, model.platform_cash, model.ledger)
 
 
 def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
@@ -199,7 +273,7 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
             continue
         rate[on] = fees.referral_rates(price[on], category[on], pl.referral_fee, pl.fee_tiers,
                                        model.category_names)
-        if pl.config.business_model == "managed":
+        if pl.config.business_model in ("managed", "retail"):
             logistics[on] = pl.unit_logistics_cost   # the platform ships; sellers pay nothing
         elif pl.config.fulfilment and pl.config.fulfilment_choice:
             fulfilled = on & s.fulfilled[seller, pl.index]

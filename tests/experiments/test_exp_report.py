@@ -94,3 +94,21 @@ def test_a_negative_rolling_window_is_refused(tmp_path: Path):
     with pytest.raises(ValueError, match="rolling = -1"):
         write_report(platforms_table(), MOVES, tmp_path, model="toy", rolling=-1)
     assert not np.any([p.suffix == ".png" for p in tmp_path.iterdir()])
+
+
+def test_the_report_shows_what_each_platform_wins(tmp_path):
+    from experiments.runs import simulate
+
+    tables = simulate("platform_models", {"consumers.n_consumers": 1500,
+                                          "sellers.n_sellers": 80}, seed=3, steps=40)
+    wins = tables["wins"]
+    assert list(wins["platform"]) == ["incumbent", "auction", "paid_traffic", "retail"]
+    shares = wins.filter(like="gmv_share_")
+    np.testing.assert_allclose(shares.sum(axis=0), 1.0)   # each category's GMV, split
+    assert wins["shopper_share"].sum() == pytest.approx(1.0)
+    assert (wins.filter(like="sellers_").sum(axis=1) > 0).all()
+    files = write_report(tables["platforms"].assign(run_id="r0"), tables["migration"],
+                         tmp_path, wins=wins.assign(run_id="r0", seed=3))
+    table = pd.read_csv(files["wins_csv"])
+    assert "seed" not in table and "sellers_factory" in table
+    assert "What each platform wins" in files["index"].read_text(encoding="utf-8")
