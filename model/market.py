@@ -29,7 +29,7 @@ from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
 from model.mesa_interface import market_datacollector, resolve_config
-from model.metrics import ACTIVE_WINDOW_DAYS, Recorder
+from model.metrics import ACTIVE_WINDOW_DAYS, LEVER_METRICS, Recorder
 from model.migration import ENTRY, EXIT, NONE
 from model.review import SellerReview
 from model.storefront import refresh_slates, serve_shoppers
@@ -337,15 +337,22 @@ class MarketModel(Model):
     # ------------------------------------------------------------ slow cadence
     def review_platforms(self) -> None:
         """Monthly: platforms out of money exit; the others update their logistics cost
-        from last month's volume and answer low-price rivals with the fee responses they
-        are configured with."""
+        from last month's volume, answer low-price rivals with the fee responses they
+        are configured with, and adaptive ones run their trial-and-error rule
+        (:mod:`model.strategy`)."""
         for platform in self.platforms:
             platform.review()
             if platform.must_exit:
                 self.close_platform(platform)
                 continue
             for text in platform.respond_to_rivals(self.band_gmv, self.category_names):
+                platform.strategy_state.lever_changed_elsewhere(self.recorder.days)
                 self.log_event(text)
+            if platform.config.strategy == "adaptive":
+                text = platform.adapt(self.recorder, self.band_gmv, self.category_names,
+                                      self.reference_price)
+                if text:
+                    self.log_event(text)
         self.band_gmv[:] = 0.0
 
     def _snapshot_wealth(self) -> None:
@@ -375,6 +382,8 @@ class MarketModel(Model):
             "delivery_days": np.array([p.delivery_days for p in self.platforms]),
             "consumer_surplus": self._surplus_today.copy(),
             "cash": self.platform_cash.copy(),
+            **{lever: np.array([float(p.lever(lever)) for p in self.platforms])
+               for lever in LEVER_METRICS},
         }
         self.recorder.record_day(flows, state, kind_profit)
         self.datacollector.collect(self)

@@ -27,7 +27,15 @@ PLATFORM_METRICS = (
     "consumer_surplus",     # USD, money-metric utility over the outside option
     "profit",               # USD
     "cash",                 # USD
+    "referral_fee",         # share of price, the platform's default referral fee today
+    "fulfilment_markup",    # share of logistics unit cost
+    "ad_slots",             # sponsored slots per slate
+    "ad_reserve_cpc",       # USD per click
+    "coupon_rate",          # share of price (paid only while the subsidy budget lasts)
+    "marketing_spend",      # USD per day at reference_consumers
 )
+#: The platform levers recorded each day (the last columns of the platform frame).
+LEVER_METRICS = PLATFORM_METRICS[-6:]
 ACTIVE_WINDOW_DAYS = 30
 
 
