@@ -26,11 +26,11 @@ back to profit once it does not. The per-band lever watches rivals' public sales
 the referral tier of the low-price band (at or below the category's reference price) of the
 category in which rivals hold the largest share of that band.
 
-This is the learning platform of Heinrich and Gräbner (2019, "Beyond equilibrium: revisiting
-two-sided markets from an agent-based modeling perspective", Int. J. of the Economics of
-Business 26(2)): platforms adjust prices by trial and error on their own profit rather than
-solving for an equilibrium. What it should find is Rochet and Tirole (2003, 2006) and
-Armstrong (2006): the side that cannot leave (single-homing, habit) is charged, the side
+This is a learning platform in the sense of Heinrich and Gräbner (2019, "Beyond equilibrium:
+revisiting two-sided markets from an agent-based modelling perspective", Int. J. of
+Computational Economics and Econometrics 9(3)): providers adjust prices by heuristic trial and
+error on their own results rather than solving for an equilibrium. What it should find is
+Rochet and Tirole (2003, 2006) and Armstrong (2006): the side that cannot leave (single-homing, habit) is charged, the side
 whose participation the other values is subsidised, and fees stay high where consumers
 single-home (competitive bottleneck) and fall where they multi-home with a low-fee rival.
 Known limitation: comparing a window with the one before it is biased towards keeping
