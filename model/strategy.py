@@ -30,12 +30,16 @@ This is a learning platform in the sense of Heinrich and Gräbner (2019, "Beyond
 revisiting two-sided markets from an agent-based modelling perspective", Int. J. of
 Computational Economics and Econometrics 9(3)): providers adjust prices by heuristic trial and
 error on their own results rather than solving for an equilibrium. What it should find is
-Rochet and Tirole (2003, 2006) and Armstrong (2006): the side that cannot leave (single-homing, habit) is charged, the side
-whose participation the other values is subsidised, and fees stay high where consumers
-single-home (competitive bottleneck) and fall where they multi-home with a low-fee rival.
-Known limitation: comparing a window with the one before it is biased towards keeping
-changes while the market grows (a growing objective looks like an improvement); the noise
-margin is set above the growth of a +15%/year market, so this bias is small but not zero.
+Rochet and Tirole (2003, 2006) and Armstrong (2006): the side that cannot leave (single-homing,
+habit) is charged, the side whose participation the other values is subsidised, and fees stay
+high where consumers single-home (competitive bottleneck) and fall where they multi-home with
+a low-fee rival.
+
+Known limits: a month shows most of a fee's pass-through into prices (sellers reprice weekly)
+but little of the slower seller migration and habit decay, so the rule is myopic; and
+comparing a window with the one before it reads a growing market as a gain (the noise margin
+covers about a month of +15%/year growth; ``strategy_detrend`` removes the trend at the cost
+of noisier baselines).
 """
 
 from __future__ import annotations
