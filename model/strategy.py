@@ -58,16 +58,16 @@ NO_TRIAL = ""
 class TrialState:
     """One adaptive platform's search state (a row index is a recorded day, 0-based)."""
 
-    lever: str = NO_TRIAL          # lever under trial ("" = none)
-    direction: int = 0             # +1 / -1, the trial's direction
-    fresh: bool = True             # the lever's first direction tried (a failure tries the other)
-    previous: object = None        # its value before the trial (restored on revert)
-    started: int = 0               # first recorded day of the trial window
-    baseline: float = 0.0          # objective over the window before the trial
-    clean_from: int = 0            # first recorded day after the last lever change
-    kept: int = 0                  # trials kept so far
-    reverted: int = 0              # trials reverted so far
-    dropped: int = 0               # trials ended by an event
+    lever: str = NO_TRIAL  # lever under trial ("" = none)
+    direction: int = 0  # +1 / -1, the trial's direction
+    fresh: bool = True  # the lever's first direction tried (a failure tries the other)
+    previous: object = None  # its value before the trial (restored on revert)
+    started: int = 0  # first recorded day of the trial window
+    baseline: float = 0.0  # objective over the window before the trial
+    clean_from: int = 0  # first recorded day after the last lever change
+    kept: int = 0  # trials kept so far
+    reverted: int = 0  # trials reverted so far
+    dropped: int = 0  # trials ended by an event
     history: list[tuple[int, str, float, float]] = field(default_factory=list)
 
     @property
@@ -85,8 +85,9 @@ class TrialState:
         self.clean_from = max(self.clean_from, row)
 
 
-def daily_objective(profit: np.ndarray, growth: np.ndarray, objective: str,
-                    funded: bool) -> np.ndarray:
+def daily_objective(
+    profit: np.ndarray, growth: np.ndarray, objective: str, funded: bool
+) -> np.ndarray:
     """The objective's daily values: profit, or the growth measure while the parent funds
     the platform (profit once it does not).
 
@@ -126,8 +127,9 @@ def improved(trial: float, baseline: float, margin: float) -> bool:
     return trial - baseline > margin * abs(baseline)
 
 
-def moved(value: float, bounds: Sequence[float], step: float, direction: int,
-          integer: bool = False) -> float:
+def moved(
+    value: float, bounds: Sequence[float], step: float, direction: int, integer: bool = False
+) -> float:
     """``value`` moved by ``step`` of the bounds' range in ``direction`` (+1 / -1), kept in
     the bounds; a value an event put outside them only moves back towards them.
 
@@ -152,8 +154,7 @@ def draw_move(levers: Sequence[str], rng: np.random.Generator) -> tuple[str, int
     return lever, direction
 
 
-def contested_band(band_gmv: np.ndarray, platform: int, reference_prices: np.ndarray
-                   ) -> int:
+def contested_band(band_gmv: np.ndarray, platform: int, reference_prices: np.ndarray) -> int:
     """Category whose low-price band (prices at or below its reference price) rivals hold
     the largest share of, by last month's GMV; -1 if nobody sold in any such band.
 
@@ -172,8 +173,7 @@ def contested_band(band_gmv: np.ndarray, platform: int, reference_prices: np.nda
     return int(np.argmax(shares)) if shares.max() >= 0 else -1
 
 
-def band_rate(tiers: Sequence[FeeTier], category: str, max_price: float,
-              default: float) -> float:
+def band_rate(tiers: Sequence[FeeTier], category: str, max_price: float, default: float) -> float:
     """Referral rate the platform charges in ``category`` at ``max_price`` today."""
     for tier in tiers:
         if tier.category == category and max_price <= tier.max_price:
@@ -181,8 +181,9 @@ def band_rate(tiers: Sequence[FeeTier], category: str, max_price: float,
     return default
 
 
-def with_band_rate(tiers: Sequence[FeeTier], category: str, max_price: float,
-                   rate: float) -> list[FeeTier]:
+def with_band_rate(
+    tiers: Sequence[FeeTier], category: str, max_price: float, rate: float
+) -> list[FeeTier]:
     """Tiers with the band ``category`` <= ``max_price`` charged ``rate`` (the band's own
     tier replaced, or a new one put first so that it takes precedence).
 

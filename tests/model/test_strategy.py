@@ -17,14 +17,25 @@ def market(days: int = 365, **changes: Any) -> MarketConfig:
     """An incumbent marketplace charging a low referral fee (6%) beside a low-fee rival, in
     a small market. ``changes`` are dotted overrides; ``events`` a list of event tables."""
     data = {
-        "name": "strategy_test", "steps": days, "reference_consumers": 3000,
+        "name": "strategy_test",
+        "steps": days,
+        "reference_consumers": 3000,
         "consumers": {"n_consumers": 3000},
         "sellers": {"n_sellers": 150},
         "platforms": [
-            {"name": "inc", "kind": "marketplace", "referral_fee": 0.06,
-             "initial_awareness": 0.8, "initial_sellers": 0.7},
-            {"name": "rival", "kind": "low_fee_marketplace", "initial_awareness": 0.4,
-             "initial_sellers": 0.3},
+            {
+                "name": "inc",
+                "kind": "marketplace",
+                "referral_fee": 0.06,
+                "initial_awareness": 0.8,
+                "initial_sellers": 0.7,
+            },
+            {
+                "name": "rival",
+                "kind": "low_fee_marketplace",
+                "initial_awareness": 0.4,
+                "initial_sellers": 0.3,
+            },
         ],
         "events": changes.pop("events", []),
     }
@@ -59,8 +70,14 @@ def test_adaptive_platform_earns_more_than_its_fixed_self_over_a_year() -> None:
 
 
 def test_fixed_platform_changes_a_lever_only_on_an_event_day() -> None:
-    event = {"name": "hike", "day": 100, "kind": "fee_change", "platform": "inc",
-             "referral_fee": 0.12, "ad_slots": 5}
+    event = {
+        "name": "hike",
+        "day": 100,
+        "kind": "fee_change",
+        "platform": "inc",
+        "referral_fee": 0.12,
+        "ad_slots": 5,
+    }
     model = run(market(days=200, events=[event]), seed=3)
     frame = frame_of(model, "inc")
     levers = frame[list(LEVER_METRICS)]
@@ -73,21 +90,28 @@ def test_fixed_platform_changes_a_lever_only_on_an_event_day() -> None:
 
 
 def test_adaptive_levers_stay_within_their_bounds() -> None:
-    narrow = {"platforms.inc.strategy": "adaptive",
-              "platforms.inc.referral_fee_bounds": [0.05, 0.08],
-              "platforms.inc.fulfilment_markup_bounds": [0.25, 0.35],
-              "platforms.inc.ad_slots_bounds": [2, 4],
-              "platforms.inc.ad_reserve_cpc_bounds": [0.2, 0.4],
-              "platforms.inc.band_fee_bounds": [0.04, 0.07],
-              "platforms.inc.marketing_spend_bounds": [0.0, 50.0],
-              "platforms.inc.strategy_step": 0.5}
+    narrow = {
+        "platforms.inc.strategy": "adaptive",
+        "platforms.inc.referral_fee_bounds": [0.05, 0.08],
+        "platforms.inc.fulfilment_markup_bounds": [0.25, 0.35],
+        "platforms.inc.ad_slots_bounds": [2, 4],
+        "platforms.inc.ad_reserve_cpc_bounds": [0.2, 0.4],
+        "platforms.inc.band_fee_bounds": [0.04, 0.07],
+        "platforms.inc.marketing_spend_bounds": [0.0, 50.0],
+        "platforms.inc.strategy_step": 0.5,
+    }
     moved = set()
     for seed in range(2):
         model = run(market(days=360, **narrow), seed)
         frame = frame_of(model, "inc")
         cfg = model.config.platform("inc")
-        for lever in ("referral_fee", "fulfilment_markup", "ad_slots", "ad_reserve_cpc",
-                      "marketing_spend"):
+        for lever in (
+            "referral_fee",
+            "fulfilment_markup",
+            "ad_slots",
+            "ad_reserve_cpc",
+            "marketing_spend",
+        ):
             low, high = getattr(cfg, f"{lever}_bounds")
             assert frame[lever].between(low - 1e-12, high + 1e-12).all(), lever
             if frame[lever].nunique() > 1:
@@ -95,7 +119,7 @@ def test_adaptive_levers_stay_within_their_bounds() -> None:
         for tier in model.platform_by_name["inc"].fee_tiers:
             assert 0.04 - 1e-12 <= tier.rate <= 0.07 + 1e-12
         assert model.platform_by_name["inc"].strategy_state.history
-    assert len(moved) >= 2   # the rule did move levers (up to the bounds)
+    assert len(moved) >= 2  # the rule did move levers (up to the bounds)
 
 
 def test_same_seed_same_frames_and_other_seed_other_path() -> None:
@@ -103,21 +127,35 @@ def test_same_seed_same_frames_and_other_seed_other_path() -> None:
     first, second, other = run(config, 11), run(config, 11), run(config, 12)
     assert first.platform_frame().equals(second.platform_frame())
     assert first.event_log == second.event_log
-    assert (first.platform_by_name["inc"].strategy_state.history
-            == second.platform_by_name["inc"].strategy_state.history)
+    assert (
+        first.platform_by_name["inc"].strategy_state.history
+        == second.platform_by_name["inc"].strategy_state.history
+    )
     assert not first.platform_frame().equals(other.platform_frame())
 
 
 def test_an_event_during_a_trial_ends_it_and_the_rule_starts_from_the_new_value() -> None:
-    config = market(days=150, events=[{"name": "cap", "day": 75, "kind": "fee_change",
-                                       "platform": "inc", "referral_fee": 0.04,
-                                       "fulfilment_markup": 0.2}],
-                    **{"platforms.inc.strategy": "adaptive",
-                       "platforms.inc.strategy_levers": ["referral_fee", "fulfilment_markup"]})
+    config = market(
+        days=150,
+        events=[
+            {
+                "name": "cap",
+                "day": 75,
+                "kind": "fee_change",
+                "platform": "inc",
+                "referral_fee": 0.04,
+                "fulfilment_markup": 0.2,
+            }
+        ],
+        **{
+            "platforms.inc.strategy": "adaptive",
+            "platforms.inc.strategy_levers": ["referral_fee", "fulfilment_markup"],
+        },
+    )
     model = run(config, seed=2)
     frame = frame_of(model, "inc")
     state = model.platform_by_name["inc"].strategy_state
-    assert state.dropped == 1   # a trial started on day 60 was running on day 75
+    assert state.dropped == 1  # a trial started on day 60 was running on day 75
     on_event = frame[frame["step"] == 75].iloc[0]
     assert (on_event["referral_fee"], on_event["fulfilment_markup"]) == (0.04, 0.2)
     # no revert past the event, and no new trial before a clean month after it
@@ -132,33 +170,64 @@ def test_fixed_is_the_default_and_adaptive_draws_do_not_touch_the_model_stream()
     assert fixed.rng.random() == adaptive.rng.random()
 
 
-@pytest.mark.parametrize(("key", "value", "message"), [
-    ("platforms.inc.strategy", "greedy", r"platforms\.inc\.strategy = 'greedy': expected one "
-                                         r"of 'fixed', 'adaptive'"),
-    ("platforms.inc.objective", "share", r"platforms\.inc\.objective = 'share': expected one"),
-    ("platforms.inc.strategy_levers", ["referral_fee", "price"],
-     r"platforms\.inc\.strategy_levers\[1\] = 'price': expected one of 'referral_fee'"),
-    ("platforms.inc.referral_fee_bounds", [0.3, 0.1],
-     r"platforms\.inc\.referral_fee_bounds = \[0\.3, 0\.1\]: expected \[low, high\]"),
-    ("platforms.inc.referral_fee_bounds", [0.1],
-     r"platforms\.inc\.referral_fee_bounds = \[0\.1\]: expected \[low, high\]"),
-    ("platforms.inc.coupon_rate_bounds", [0.0, 0.95],
-     r"platforms\.inc\.coupon_rate_bounds\[1\] = 0\.95: expected a float in \[0\.0, 0\.9\]"),
-    ("platforms.inc.ad_slots_bounds", [0, 20],
-     r"platforms\.inc\.ad_slots_bounds = \[0, 20\]: the high bound must be at most slate_size"),
-    ("platforms.inc.trial_months", 0, r"platforms\.inc\.trial_months = 0: expected an int in"),
-])
-def test_bad_strategy_settings_are_refused_naming_key_and_value(key: str, value: Any,
-                                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "platforms.inc.strategy",
+            "greedy",
+            r"platforms\.inc\.strategy = 'greedy': expected one "
+            r"of 'fixed', 'adaptive'",
+        ),
+        ("platforms.inc.objective", "share", r"platforms\.inc\.objective = 'share': expected one"),
+        (
+            "platforms.inc.strategy_levers",
+            ["referral_fee", "price"],
+            r"platforms\.inc\.strategy_levers\[1\] = 'price': expected one of 'referral_fee'",
+        ),
+        (
+            "platforms.inc.referral_fee_bounds",
+            [0.3, 0.1],
+            r"platforms\.inc\.referral_fee_bounds = \[0\.3, 0\.1\]: expected \[low, high\]",
+        ),
+        (
+            "platforms.inc.referral_fee_bounds",
+            [0.1],
+            r"platforms\.inc\.referral_fee_bounds = \[0\.1\]: expected \[low, high\]",
+        ),
+        (
+            "platforms.inc.coupon_rate_bounds",
+            [0.0, 0.95],
+            r"platforms\.inc\.coupon_rate_bounds\[1\] = 0\.95: expected a float in \[0\.0, 0\.9\]",
+        ),
+        (
+            "platforms.inc.ad_slots_bounds",
+            [0, 20],
+            r"platforms\.inc\.ad_slots_bounds = \[0, 20\]: the high bound must be at most "
+            r"slate_size",
+        ),
+        ("platforms.inc.trial_months", 0, r"platforms\.inc\.trial_months = 0: expected an int in"),
+    ],
+)
+def test_bad_strategy_settings_are_refused_naming_key_and_value(
+    key: str, value: Any, message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         market(**{key: value})
 
 
 def test_an_adaptive_platform_must_start_within_its_bounds() -> None:
-    with pytest.raises(ConfigError, match=r"platforms\.inc\.referral_fee = 0\.06: an adaptive "
-                                          r"platform must start within platforms\.inc\."
-                                          r"referral_fee_bounds = \[0\.1, 0\.3\]"):
-        market(**{"platforms.inc.strategy": "adaptive",
-                  "platforms.inc.referral_fee_bounds": [0.1, 0.3]})
+    with pytest.raises(
+        ConfigError,
+        match=r"platforms\.inc\.referral_fee = 0\.06: an adaptive "
+        r"platform must start within platforms\.inc\."
+        r"referral_fee_bounds = \[0\.1, 0\.3\]",
+    ):
+        market(
+            **{
+                "platforms.inc.strategy": "adaptive",
+                "platforms.inc.referral_fee_bounds": [0.1, 0.3],
+            }
+        )
     # a fixed platform is not held to bounds it never uses
     market(**{"platforms.inc.referral_fee_bounds": [0.1, 0.3]})
