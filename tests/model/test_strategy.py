@@ -231,3 +231,28 @@ def test_an_adaptive_platform_must_start_within_its_bounds() -> None:
         )
     # a fixed platform is not held to bounds it never uses
     market(**{"platforms.inc.referral_fee_bounds": [0.1, 0.3]})
+
+
+def test_fee_creep_adaptive_raises_its_take_rate_by_itself() -> None:
+    """The fee_creep market with no scripted fee rises: the adaptive incumbent, whose
+    shoppers stay for next-day delivery, charges its sellers more in its second year than in
+    its first, and more than its fixed self (which keeps the 2016 levers)."""
+    from model.config import load_scenario
+
+    size = {"consumers.n_consumers": 2000, "steps": 730}
+    rises, above_fixed = [], []
+    for seed in range(3):
+        take = {}
+        for strategy in ("fixed", "adaptive"):
+            config = load_scenario(
+                "fee_creep_adaptive", {**size, "platforms.incumbent.strategy": strategy}
+            )
+            frame = frame_of(run(config, seed), "incumbent")
+            take[strategy] = (
+                frame.loc[frame["step"] <= 365, "take_rate"].mean(),
+                frame.loc[frame["step"] > 365, "take_rate"].mean(),
+            )
+        rises.append(take["adaptive"][1] - take["adaptive"][0])
+        above_fixed.append(take["adaptive"][1] - take["fixed"][1])
+    assert min(rises) > 0.0, rises
+    assert np.mean(above_fixed) > 0.03, above_fixed
