@@ -67,8 +67,9 @@ class Platform(mesa.Agent):
         return float(self.model.platform_cash[self.index])
 
     def launch(self) -> None:
-        """Scheduled launch of an entrant platform."""
+        """Scheduled launch of an entrant platform (an adaptive one's record starts here)."""
         self.model.launch_platform(self)
+        self.strategy_state.clean_from = self.model.recorder.days
 
     @property
     def funded(self) -> bool:
@@ -200,7 +201,8 @@ class Platform(mesa.Agent):
                 if state.fresh:
                     follow = (lever, -direction, baseline)  # the other way
             state.lever, state.previous = strategy.NO_TRIAL, None
-        if not self.launched:
+        if not self.launched:   # before launch (or after exit) the record is not its own
+            state.clean_from = now
             return text
         contested = strategy.contested_band(band_gmv, self.index, reference_prices)
         category = category_names[contested] if contested >= 0 else ""

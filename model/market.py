@@ -23,6 +23,7 @@ from mesa import Model
 from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
+from agents.platform import REVIEW_DAYS
 from agents.seller import INDEPENDENT
 from model import feedback, fees, network, products, shopping
 from model.config import MarketConfig
@@ -35,7 +36,7 @@ from model.review import SellerReview
 from model.storefront import refresh_slates, serve_shoppers
 from model.traffic import Slate
 
-PLATFORM_REVIEW_DAYS = 30
+PLATFORM_REVIEW_DAYS = REVIEW_DAYS  # platforms review monthly
 
 
 class MarketModel(Model):

@@ -256,3 +256,21 @@ def test_fee_creep_adaptive_raises_its_take_rate_by_itself() -> None:
         above_fixed.append(take["adaptive"][1] - take["fixed"][1])
     assert min(rises) > 0.0, rises
     assert np.mean(above_fixed) > 0.03, above_fixed
+
+
+def test_an_adaptive_entrant_starts_its_trials_only_after_a_clean_month_of_its_own() -> None:
+    config = market(
+        days=240,
+        **{
+            "platforms.rival.launch_day": 100,
+            "platforms.rival.strategy": "adaptive",
+            "platforms.rival.objective": "growth",
+        },
+    )
+    model = run(config, seed=4)
+    rival = frame_of(model, "rival")
+    levers = rival[list(LEVER_METRICS)]
+    first_move = int(rival["step"][(levers.diff().abs() > 0).any(axis=1)].min())
+    assert first_move > 100 + 30  # not before a month of its own record after launch
+    history = model.platform_by_name["rival"].strategy_state.history
+    assert history and all(day > 100 + 60 for day, *_ in history)
