@@ -360,8 +360,8 @@ class PlatformConfig:
                                  high=1.0,
                                  doc="How far one trial moves a lever (ad_slots: at least one "
                                      "slot).",
-                                 source="model choice: 20 steps from bound to bound, small "
-                                        "enough that one step rarely tips the market")
+                                 source="model choice: 20 steps from bound to bound (the "
+                                        "referral fee moves 2.5 points a step)")
     trial_months: int = param(1, unit="months (30-day reviews)", low=1, high=24,
                               doc="Length of a trial, and of the window before it that the "
                                   "trial is compared with.",
@@ -398,7 +398,7 @@ class PlatformConfig:
     ad_slots_bounds: list[int] = param(
         [0, 8], unit="slots", low=0,
         doc="[low, high] for the number of sponsored slots (at most the slate size).",
-        source="SPEC: >50% of a 12-listing page sold as ads by 2021")
+        source="SPEC: >50% of the page sold as ads by 2021; 8 of a 12-listing slate")
     ad_reserve_cpc_bounds: list[float] = param(
         [0.0, 2.0], unit="USD per click", low=0.0,
         doc="[low, high] for the ad auction's reserve price.",
@@ -413,18 +413,19 @@ class PlatformConfig:
         source="model choice: the managed archetype's 2,000")
 
     def validate(self, prefix: str = "") -> None:
-        """Bounds are [low, high] pairs; an adaptive platform starts within them."""
+        """Bounds are [low, high] pairs; an adaptive platform starts within them, and its ad
+        slots stay within the slate."""
         where = prefix or f"platforms.{self.name}"
         for lever in LEVERS:
             key = f"{where}.{lever}_bounds"
             bounds = getattr(self, f"{lever}_bounds")
             if len(bounds) != 2 or bounds[0] > bounds[1]:
                 raise ConfigError(f"{key} = {bounds!r}: expected [low, high] with low <= high")
+        if self.strategy != "adaptive":
+            return
         if self.ad_slots_bounds[1] > self.slate_size:
             raise ConfigError(f"{where}.ad_slots_bounds = {self.ad_slots_bounds!r}: the high "
                               f"bound must be at most slate_size ({self.slate_size})")
-        if self.strategy != "adaptive":
-            return
         if len(set(self.strategy_levers)) != len(self.strategy_levers):
             raise ConfigError(f"{where}.strategy_levers = {self.strategy_levers!r}: "
                               "levers must be distinct")

@@ -213,7 +213,7 @@ def test_bad_strategy_settings_are_refused_naming_key_and_value(
     key: str, value: Any, message: str
 ) -> None:
     with pytest.raises(ConfigError, match=message):
-        market(**{key: value})
+        market(**{"platforms.inc.strategy": "adaptive", key: value})
 
 
 def test_an_adaptive_platform_must_start_within_its_bounds() -> None:
