@@ -1,4 +1,6 @@
-"""Platforms: configured archetypes whose fees, coupons and logistics change over time."""
+"""Platforms: configured archetypes whose fees, coupons and logistics change over time, by
+scheduled events and configured fee responses, and for an adaptive platform by its own monthly
+trial-and-error over its levers (:mod:`model.strategy`)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ REVIEW_DAYS = 30  # days between platform reviews (a month)
 
 class Platform(mesa.Agent):
     """A platform's live state. The frozen :class:`PlatformConfig` is its starting point;
-    scheduled shocks and its own monthly review change the live fields here."""
+    scheduled shocks and its own monthly review (with, if adaptive, its strategy's trials in
+    ``strategy_state``) change the live fields here."""
 
     def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
         super().__init__(model)
