@@ -274,3 +274,18 @@ def test_an_adaptive_entrant_starts_its_trials_only_after_a_clean_month_of_its_o
     assert first_move > 100 + 30  # not before a month of its own record after launch
     history = model.platform_by_name["rival"].strategy_state.history
     assert history and all(day > 100 + 60 for day, *_ in history)
+
+
+def test_the_band_lever_sets_a_tier_for_a_low_price_band_rivals_sell_in() -> None:
+    config = market(
+        days=150,
+        **{"platforms.inc.strategy": "adaptive", "platforms.inc.strategy_levers": ["band_fee"]},
+    )
+    model = run(config, seed=1)
+    state = model.platform_by_name["inc"].strategy_state
+    assert [lever for _, lever, *_ in state.history] == ["band_fee"] * len(state.history)
+    assert state.history  # trials were run on it
+    reference = {c.name: c.reference_price for c in model.config.categories}
+    tiers = model.platform_by_name["inc"].fee_tiers
+    assert all(t.max_price == reference[t.category] for t in tiers)
+    assert frame_of(model, "inc")["referral_fee"].eq(0.06).all()  # the default rate stays
