@@ -112,6 +112,13 @@ def growth(tables: dict[str, pd.DataFrame], platform: str, start: int, days: int
     return float(np.log(max(last, 1.0) / max(first, 1.0)))  # counts: at least one
 
 
+def platform_mean(tables: dict[str, pd.DataFrame], platform: str, column: str,
+                  window: int) -> float:
+    """Mean of a platform-frame ``column`` (e.g. a lever: ``referral_fee``, ``coupon_rate``)
+    on ``platform`` over the last ``window`` days."""
+    return _mean_of(tables["platforms"], column, platform, window)
+
+
 # kind -> (function, {argument: (type, default or REQUIRED)})
 METRICS: dict[str, tuple[Callable[..., float], dict[str, tuple[type, Any]]]] = {
     "leader_share": (leader_share, {"window": (int, 30)}),
@@ -129,6 +136,8 @@ METRICS: dict[str, tuple[Callable[..., float], dict[str, tuple[type, Any]]]] = {
                                           "start": (int, REQUIRED), "end": (int, REQUIRED)}),
     "growth": (growth, {"platform": (str, REQUIRED), "start": (int, REQUIRED),
                         "days": (int, REQUIRED), "column": (str, "active_consumers")}),
+    "platform_mean": (platform_mean, {"platform": (str, REQUIRED), "column": (str, REQUIRED),
+                                      "window": (int, 30)}),
 }
 BINARY = ("tipped", "coexist")
 

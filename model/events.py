@@ -13,6 +13,7 @@ import numpy as np
 from agents.seller import SELLER_KINDS
 from model import migration
 from model.config import EventConfig
+from model.event_overrides import EVENT_LEVERS
 from model.migration import NONE
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class ScheduledShock:
         model, event = self.model, self.event
         platform = model.platform_by_name[event.platform]
         text = APPLY[event.kind](model, platform.index, event)
+        if event.kind in EVENT_LEVERS:   # an adaptive platform starts from the new value
+            platform.strategy_state.lever_changed_elsewhere(model.recorder.days)
         if event.description:
             text = f"{event.description} ({text})"
         model.log_event(text)

@@ -23,19 +23,20 @@ from mesa import Model
 from mesa.time import Priority, Schedule
 
 from agents import SELLER_KINDS, Consumer, ConsumerArrays, Platform, Seller, SellerArrays
+from agents.platform import REVIEW_DAYS
 from agents.seller import INDEPENDENT
 from model import feedback, fees, membership, metrics, network, outcomes, products, shopping
 from model.config import MarketConfig
 from model.events import EVENT_LEAD, ScheduledShock
 from model.ledger import Ledger
 from model.mesa_interface import market_datacollector, resolve_config
-from model.metrics import ACTIVE_WINDOW_DAYS, Recorder
+from model.metrics import ACTIVE_WINDOW_DAYS, LEVER_METRICS, Recorder
 from model.migration import ENTRY, EXIT, NONE
 from model.review import SellerReview
 from model.storefront import refresh_slates, serve_shoppers
 from model.traffic import Slate
 
-PLATFORM_REVIEW_DAYS = 30
+PLATFORM_REVIEW_DAYS = REVIEW_DAYS  # platforms review monthly
 
 
 class MarketModel(Model):
@@ -427,15 +428,22 @@ class MarketModel(Model):
     # ------------------------------------------------------------ slow cadence
     def review_platforms(self) -> None:
         """Monthly: platforms out of money exit; the others update their logistics cost
-        from last month's volume and answer low-price rivals with the fee responses they
-        are configured with."""
+        from last month's volume, answer low-price rivals with the fee responses they
+        are configured with, and adaptive ones run their trial-and-error rule
+        (:mod:`model.strategy`)."""
         for platform in self.platforms:
             platform.review()
             if platform.must_exit:
                 self.close_platform(platform)
                 continue
             for text in platform.respond_to_rivals(self.band_gmv, self.category_names):
+                platform.strategy_state.lever_changed_elsewhere(self.recorder.days)
                 self.log_event(text)
+            if platform.config.strategy == "adaptive":
+                text = platform.adapt(self.recorder, self.band_gmv, self.category_names,
+                                      self.reference_price)
+                if text:
+                    self.log_event(text)
         self.band_gmv[:] = 0.0
 
     def _snapshot_wealth(self) -> None:
@@ -471,6 +479,8 @@ class MarketModel(Model):
             "member_share": (membership.member_share(self.consumers.member,
                                                      self.serves[self.consumers.region])
                              if self.membership_fee.any() else np.zeros(len(self.platforms))),
+            **{lever: np.array([float(p.lever(lever)) for p in self.platforms])
+               for lever in LEVER_METRICS},
         }
         self.recorder.record_day(flows, state, kind_profit)
         self.datacollector.collect(self)

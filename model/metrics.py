@@ -29,7 +29,15 @@ PLATFORM_METRICS = (
     "cash",                 # USD
     "order_share",          # share of all platforms' orders (packages shipped)
     "member_share",         # paid members / consumers in the regions served (0: no programme)
+    "referral_fee",         # share of price, the platform's default referral fee today
+    "fulfilment_markup",    # share of logistics unit cost
+    "ad_slots",             # sponsored slots per slate
+    "ad_reserve_cpc",       # USD per click
+    "coupon_rate",          # share of price (paid only while the subsidy budget lasts)
+    "marketing_spend",      # USD per day at reference_consumers
 )
+#: The platform levers recorded each day (the last columns of the platform frame).
+LEVER_METRICS = PLATFORM_METRICS[-6:]
 ACTIVE_WINDOW_DAYS = 30
 # Ratios with nothing to divide are NaN, not a placeholder number: ``take_rate`` on a day
 # without third-party sales, ``avg_cpc`` without a paid click, ``new_product_share`` without

@@ -14,6 +14,13 @@ from model.params import ConfigError, param
 
 BUSINESS_MODELS = ("marketplace", "managed", "retail", "content", "auction")
 TRAFFIC_RULES = ("organic", "price", "content", "fair")
+STRATEGIES = ("fixed", "adaptive")
+OBJECTIVES = ("profit", "growth")
+GROWTH_METRICS = ("gmv", "active_consumers")
+#: Levers an adaptive platform may move (``band_fee``: a referral tier for the low-price
+#: band of one category, at or below its reference price).
+LEVERS = ("referral_fee", "fulfilment_markup", "ad_slots", "ad_reserve_cpc", "coupon_rate",
+          "marketing_spend", "band_fee")
 
 
 @dataclass(frozen=True)
@@ -474,11 +481,110 @@ class PlatformConfig:
                               source="Hagiu and Wright 2015: a reseller carries a narrower "
                                      "range than a marketplace (the long tail stays 3P)")
 
+    strategy: str = param("fixed", unit="-", choices=STRATEGIES,
+                          doc="How the platform's levers change: 'fixed' (only scheduled events "
+                              "and configured fee responses change them) or 'adaptive' (its "
+                              "monthly review also runs a trial-and-error search over them, "
+                              "model.strategy; Heinrich and Gräbner 2019).")
+    objective: str = param("profit", unit="-", choices=OBJECTIVES,
+                           doc="What an adaptive platform raises: 'profit' (its ledger's profit "
+                               "over a trial window) or 'growth' (growth_metric), which falls "
+                               "back to profit once its cash and parent's funding are spent.")
+    growth_metric: str = param("gmv", unit="-", choices=GROWTH_METRICS,
+                               doc="The growth objective's measure: own GMV or own active "
+                                   "consumers, summed over the trial window.")
+    strategy_levers: list[str] = param(
+        list(LEVERS), unit="-", choices=LEVERS,
+        doc="Levers the adaptive rule may move (each trial moves one, drawn at random).")
+    strategy_step: float = param(0.05, unit="share of the lever's bounds range", low=0.0,
+                                 high=1.0,
+                                 doc="How far one trial moves a lever (ad_slots: at least one "
+                                     "slot).",
+                                 source="model choice: 20 steps from bound to bound (the "
+                                        "referral fee moves 2.5 points a step)")
+    trial_months: int = param(1, unit="months (30-day reviews)", low=1, high=24,
+                              doc="Length of a trial, and of the window before it that the "
+                                  "trial is compared with.",
+                              source="model choice: sellers reprice weekly (most of a fee's "
+                                     "pass-through shows within a month), and a year holds "
+                                     "enough monthly trials to climb a few steps")
+    strategy_noise_margin: float = param(
+        0.02, unit="share of the baseline objective", low=0.0, high=1.0,
+        doc="A trial is kept only if the objective over the trial window beats the window "
+            "before it by more than this share of that baseline; otherwise it is reverted.",
+        source="model choice: above the month-to-month noise of a platform's profit at the "
+               "default sizes and the ~1% a month growth of a +15%/year market")
+    strategy_detrend: bool = param(
+        False, unit="-",
+        doc="Compare a trial with the trend of the clean record before it (a least-squares "
+            "line carried forward) rather than with the last window's level, so that a "
+            "growing market or a platform already gaining or losing ground is not taken "
+            "for the trial's effect.")
+    strategy_memory_months: int = param(
+        3, unit="months", low=1, high=24,
+        doc="How much of the clean record before a trial (at most) the trend is fitted to.",
+        source="model choice: a quarter; longer lines miss turns in the market")
+    referral_fee_bounds: list[float] = param(
+        [0.0, 0.5], unit="share of price", low=0.0, high=0.9,
+        doc="[low, high] the adaptive rule keeps the default referral fee within.",
+        source="model choice: up to about three times today's ~15%")
+    band_fee_bounds: list[float] = param(
+        [0.0, 0.5], unit="share of price", low=0.0, high=0.9,
+        doc="[low, high] for a low-price band's referral tier set by the adaptive rule.")
+    fulfilment_markup_bounds: list[float] = param(
+        [0.0, 2.0], unit="share of unit cost", low=0.0,
+        doc="[low, high] for the fulfilment markup over the logistics cost.",
+        source="model choice: above fee_creep's scripted 1.5 of 2022")
+    ad_slots_bounds: list[int] = param(
+        [0, 8], unit="slots", low=0,
+        doc="[low, high] for the number of sponsored slots (at most the slate size).",
+        source="SPEC: >50% of the page sold as ads by 2021; 8 of a 12-listing slate")
+    ad_reserve_cpc_bounds: list[float] = param(
+        [0.0, 2.0], unit="USD per click", low=0.0,
+        doc="[low, high] for the ad auction's reserve price.",
+        source="SPEC: CPC < $0.5 in 2016, > $1.5 by 2024")
+    coupon_rate_bounds: list[float] = param(
+        [0.0, 0.5], unit="share of price", low=0.0, high=0.9,
+        doc="[low, high] for the coupon rate (coupons are paid only while the subsidy "
+            "budget lasts).")
+    marketing_spend_bounds: list[float] = param(
+        [0.0, 2000.0], unit="USD per day at reference_consumers", low=0.0,
+        doc="[low, high] for outside marketing spend.",
+        source="model choice: the managed archetype's 2,000")
+
     def validate(self, prefix: str = "") -> None:
-        """Sellers can choose fulfilment only where the platform offers it to them."""
-        where = prefix or "platform"
+        """Sellers can choose fulfilment only where the platform offers it; bounds are
+        [low, high] pairs; an adaptive platform starts within them, and its ad slots stay
+        within the slate."""
+        where = prefix or f"platforms.{self.name}"
+        for lever in LEVERS:
+            key = f"{where}.{lever}_bounds"
+            bounds = getattr(self, f"{lever}_bounds")
+            if len(bounds) != 2 or bounds[0] > bounds[1]:
+                raise ConfigError(f"{key} = {bounds!r}: expected [low, high] with low <= high")
         if self.fulfilment_choice and (not self.fulfilment or self.business_model == "managed"):
             raise ConfigError(
                 f"{where}.fulfilment_choice = True: allowed only with fulfilment = true on a "
                 f"platform whose sellers ship (not business_model 'managed'); this one has "
                 f"fulfilment = {self.fulfilment}, business_model = {self.business_model!r}")
+        if self.strategy != "adaptive":
+            return
+        if self.ad_slots_bounds[1] > self.slate_size:
+            raise ConfigError(f"{where}.ad_slots_bounds = {self.ad_slots_bounds!r}: the high "
+                              f"bound must be at most slate_size ({self.slate_size})")
+        if len(set(self.strategy_levers)) != len(self.strategy_levers):
+            raise ConfigError(f"{where}.strategy_levers = {self.strategy_levers!r}: "
+                              "levers must be distinct")
+        starts = {"referral_fee": self.referral_fee,
+                  "fulfilment_markup": self.fulfilment_markup, "ad_slots": self.ad_slots,
+                  "ad_reserve_cpc": self.ad_reserve_cpc, "coupon_rate": self.coupon_rate,
+                  "marketing_spend": self.marketing_spend}
+        for lever in self.strategy_levers:
+            if lever not in starts:
+                continue
+            low, high = getattr(self, f"{lever}_bounds")
+            if not low <= starts[lever] <= high:
+                raise ConfigError(
+                    f"{where}.{lever} = {starts[lever]!r}: an adaptive platform must start "
+                    f"within {where}.{lever}_bounds = [{low}, {high}] (widen the bounds or "
+                    f"take {lever} out of strategy_levers)")

@@ -1,10 +1,12 @@
 """Time-series panels: one line per platform, in the platform's colour, dates on the x axis.
 
 Shown: GMV share, active consumers, sellers (solid) with multi-homing sellers (dashed), take
-rate, average cost per click and price index. Each panel is a Vega-Lite spec built from
-``platform_frame()`` (see ``viz.data``), so the same numbers a batch run writes are the ones drawn.
-The x axis shows the scenario's calendar; a dashed rule with a marker on top (hover it for the
-label) marks each day a scheduled shock fired: launches, fee changes, sweeps, promotions.
+rate, average cost per click, price index, and the platforms' levers (referral fee and coupon
+rate; ad slots) as scheduled events or an adaptive strategy move them. Each panel is a
+Vega-Lite spec built from ``platform_frame()`` (see ``viz.data``), so the same numbers a batch
+run writes are the ones drawn. The x axis shows the scenario's calendar; a dashed rule with a
+marker on top (hover it for the label) marks each day a scheduled shock fired: launches, fee
+changes, sweeps, promotions.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ SERIES: tuple[Series, ...] = (
            ("avg_cpc",), "$.2f", zero=False),
     Series("price_index", "Price index", "Mean slate price / category reference price",
            ("price_index",), ".2f", zero=False),
+    Series("fee_levers", "Fees and coupons", "Referral fee (solid) and coupon rate (dashed), "
+           "share of price: the platform's levers as events or its strategy move them",
+           ("referral_fee", "coupon_rate"), ".0%", ("referral fee", "coupon rate")),
+    Series("ad_slots", "Ad slots", "Sponsored places sold on each results page",
+           ("ad_slots",), ",.0f"),
 )
 
 
@@ -195,5 +202,17 @@ def PriceIndexPanel(model):
     SeriesPanel(model, SERIES_BY_NAME["price_index"])
 
 
+@solara.component
+def FeeLeversPanel(model):
+    """Referral fee and coupon rate per platform."""
+    SeriesPanel(model, SERIES_BY_NAME["fee_levers"])
+
+
+@solara.component
+def AdSlotsPanel(model):
+    """Sponsored slots per platform."""
+    SeriesPanel(model, SERIES_BY_NAME["ad_slots"])
+
+
 SERIES_PANELS = (GmvSharePanel, ActiveConsumersPanel, SellersPanel, TakeRatePanel, AvgCpcPanel,
-                 PriceIndexPanel)
+                 PriceIndexPanel, FeeLeversPanel, AdSlotsPanel)

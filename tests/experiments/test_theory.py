@@ -141,6 +141,7 @@ def _run_tables() -> dict[str, pd.DataFrame]:
 
 @pytest.mark.parametrize(("metric", "expected"), [
     ({"kind": "leader_share", "window": 30}, 8 / 9),
+    ({"kind": "platform_mean", "platform": "b", "column": "sellers", "window": 10}, 45.5),
     ({"kind": "leader_share", "window": 40}, 270 / 310),
     ({"kind": "tipped", "window": 30, "threshold": 0.75}, 1.0),
     ({"kind": "tipped", "window": 30, "threshold": 0.9}, 0.0),
@@ -161,15 +162,18 @@ def test_metrics_from_a_runs_tables(metric: dict[str, Any], expected: float) -> 
 
 def test_flywheel_theory_end_to_end_writes_table_and_plot(tmp_path) -> None:
     out = tmp_path / "theory"
-    args = ["theory", "t2_tipping", "t1_price_structure", "--reps", "2", "--steps", "31",
+    skipped = tmp_path / "t0_later.toml"
+    skipped.write_text('title = "T0 later"\nreference = "-"\nprediction = "-"\n'
+                       'skip = "needs a mechanism the model does not have yet"\n')
+    args = ["theory", "t2_tipping", str(skipped), "--reps", "2", "--steps", "31",
             "--set", "consumers.n_consumers=300", "--set", "sellers.n_sellers=30",
             "--out", str(out)]
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr
     assert "T2/T5 tipping: leader share: single- vs multi-homing" in first.stdout
-    assert "skipped: needs platforms that choose their prices" in first.stdout
+    assert "skipped: needs a mechanism the model does not have yet" in first.stdout
     table = pd.read_csv(out / "report" / "theory.csv")
-    assert list(table["experiment"]) == ["t2_tipping"] * 3 + ["t1_price_structure"]
+    assert list(table["experiment"]) == ["t2_tipping"] * 3 + ["t0_later"]
     tipping = table[table["experiment"] == "t2_tipping"]
     assert (tipping["n"] == 2).all()
     assert (tipping["ci_low"] <= tipping["estimate"]).all()

@@ -21,10 +21,6 @@ from model.config import list_scenarios
 SIZE = {"consumers.n_consumers": 1500, "sellers.n_sellers": 80}
 STEPS = 130  # long enough to cover the first shocks of apparel_fee_cut and closure_wave
 SEED = 7
-# Platform metrics added after the stored fingerprints, with the mechanism they measure off
-# by default: left out of the digest while a run has none of them (all 0 or NaN), so that a
-# new output column does not count as a change of the model's numbers.
-ADDED_METRICS = ("member_share",)
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -36,9 +32,6 @@ def frame_digest(frame: pd.DataFrame) -> str:
 def fingerprint(scenario: str, steps: int = STEPS) -> dict[str, str]:
     """Per output table, the hash of a short run of ``scenario`` at a small size."""
     tables = simulate(scenario, SIZE, seed=SEED, steps=steps)
-    platforms = tables["platforms"]
-    unused = [m for m in ADDED_METRICS if not platforms[m].fillna(0.0).any()]
-    tables["platforms"] = platforms.drop(columns=unused)
     return {name: frame_digest(tables[name])
             for name in ("platforms", "migration", "seller_profit", "events")}
 

@@ -23,9 +23,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1400, "height": 2700}  # tall enough for every panel in one screenshot
+VIEWPORT = {"width": 1400, "height": 3100}  # tall enough for every panel in one screenshot
 CHART_NAMES = ("gmv_share", "active_consumers", "sellers", "take_rate", "avg_cpc",
-               "price_index", "network", "seller_map")
+               "price_index", "fee_levers", "ad_slots", "network", "seller_map")
 SMALL = {"n_consumers": 2000, "n_sellers": 120}
 
 

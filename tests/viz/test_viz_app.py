@@ -158,7 +158,7 @@ def small_page(monkeypatch):
 def test_page_renders_every_panel(small_page):
     rc = small_page
     specs = chart_specs(rc)
-    assert len(specs) == 8
+    assert len(specs) == 10  # eight time series, the network and the seller map
     assert all(spec.get("title") for spec in specs)
     assert "Day 0 · starts 1 Jan 2020 · flywheel" in status_text(rc)
     labels = {w.label for w in rc.find(v.Slider).widgets}

@@ -43,7 +43,7 @@ def test_page_loads_draws_every_panel_and_steps(open_dashboard, artifacts):
         chart = marks[name]
         assert chart is not None, f"{name}: no SVG drawn"
         assert chart["width"] > 150 and chart["height"] > 150, f"{name}: {chart}"
-    for name in CHART_NAMES[:6]:  # time series: one line (or more) per platform
+    for name in CHART_NAMES[:8]:  # time series: one line (or more) per platform
         assert marks[name]["lines"] >= 2, f"{name}: {marks[name]}"
     assert marks["network"]["symbols"] >= 5  # platforms + the three market-edge nodes
     assert marks["seller_map"]["symbols"] >= 10  # stores
