@@ -48,6 +48,7 @@ class SellerArrays:
     listed_since: np.ndarray  # (M, P) day the store opened
     price: np.ndarray         # (M, P) USD
     ad_bid: np.ndarray        # (M, P) USD per click
+    supply_price: np.ndarray  # (M, P) USD a managed platform pays its supplier per unit
     sales_score: np.ndarray   # (M, P) smoothed daily units: organic rank memory
     rating: np.ndarray        # (M, P) smoothed rating 0–1
     units: np.ndarray         # (M, P) units sold since the last review
@@ -78,7 +79,8 @@ class SellerArrays:
             alive=np.zeros(m, bool),
             born=np.zeros(m, np.int32), listed=np.zeros((m, p), bool),
             listed_since=np.zeros((m, p), np.int32), price=np.zeros((m, p)),
-            ad_bid=np.zeros((m, p)), sales_score=np.zeros((m, p)), rating=np.full((m, p), 0.5),
+            ad_bid=np.zeros((m, p)), supply_price=np.zeros((m, p)),
+            sales_score=np.zeros((m, p)), rating=np.full((m, p), 0.5),
             units=np.zeros((m, p)), profit=np.zeros((m, p)), clicks=np.zeros((m, p)),
             paid_units=np.zeros((m, p)),
             aspiration=np.full(m, np.nan), losing=np.zeros((m, p), np.int16),

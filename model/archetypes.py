@@ -35,15 +35,18 @@ ARCHETYPES: dict[str, dict[str, Any]] = {
         "organic_stickiness": 0.5,
     },
     # Temu-like fully managed: sellers declare supply prices in a reverse auction that the
-    # platform keeps pushing down; it sets retail prices (its margin is the "fee"), ranks
-    # by price, ships from China in 7–10 days, buys outside traffic and hands out coupons
-    # from a parent-funded budget.
+    # platform keeps pushing down; it sets retail prices (supply price plus its profit-
+    # maximising markup, never above the cheapest rival's price level: its margin emerges,
+    # the referral fee is only what a prospective supplier expects to give up), ranks by
+    # price, ships from China in 7–10 days, buys outside traffic and hands out coupons from
+    # a parent-funded budget.
     "managed": {
         "business_model": "managed", "referral_fee": 0.3, "fulfilment": True,
         "logistics_cost": 5.0, "delivery_days": 8.5, "traffic_rule": "price", "ad_slots": 0,
         "price_tolerance": 0.15, "supply_squeeze": 0.03, "coupon_rate": 0.2,
         "subsidy_budget": 2e6, "marketing_spend": 2000.0, "reach_cost": 1.0,
         "parent_funding": 5e7, "organic_stickiness": 0.2, "onboarding_factor": 0.5,
+        "rival_price_ceiling": 1.0,
     },
     # TikTok-Shop-like content commerce: traffic comes from a feed with a huge daily
     # audience; impulse purchases from exposure; recruits sellers already selling well on

@@ -65,3 +65,17 @@ def rival_share(band_gmv: np.ndarray, platform: int, category: int, max_price: f
     band = band_gmv[:, category, : int(max_price)].sum(axis=1)
     total = band.sum()
     return float((total - band[platform]) / total) if total > 0 else 0.0
+
+
+def managed_margin_rates(price: np.ndarray, supply_price: np.ndarray, fallback: np.ndarray
+                         ) -> np.ndarray:
+    """Share of the retail price a managed platform keeps: ``1 - supply / retail``; where
+    no supply price is agreed yet, ``fallback`` (what a prospective supplier expects).
+
+    >>> managed_margin_rates(np.array([10.0, 10.0]), np.array([6.0, 0.0]),
+    ...                      np.array([0.3, 0.3])).round(2).tolist()
+    [0.4, 0.3]
+    """
+    agreed = (supply_price > 0) & (price > 0)
+    kept = 1.0 - np.divide(supply_price, price, out=np.ones_like(price), where=agreed)
+    return np.where(agreed, np.clip(kept, 0.0, 1.0), fallback)

@@ -551,6 +551,14 @@ class PlatformConfig:
         [0.0, 2000.0], unit="USD per day at reference_consumers", low=0.0,
         doc="[low, high] for outside marketing spend.",
         source="model choice: the managed archetype's 2,000")
+    rival_price_ceiling: float = param(
+        0.0, unit="x cheapest rival's price level", low=0.0,
+        doc="Managed model: the platform's retail price in a category is at most this multiple "
+            "of the cheapest rival marketplace's price there (0: no ceiling; it prices at its "
+            "profit-maximising markup over supply prices).",
+        source="model choice for the managed archetype (1.0, a price match): a low-price "
+               "entrant whose traffic depends mainly on price (sources) is never dearer than "
+               "the cheapest rival")
 
     def validate(self, prefix: str = "") -> None:
         """Sellers can choose fulfilment only where the platform offers it; bounds are

@@ -63,18 +63,17 @@ def ad_bids(margin: np.ndarray, units: np.ndarray, clicks: np.ndarray, bid_share
     return np.maximum(bid_share * conversion * margin * incremental, 0.0)
 
 
-def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: np.ndarray,
+def managed_supply_prices(offers: np.ndarray, cost_floor: np.ndarray, category: np.ndarray,
                           listed: np.ndarray, squeeze: float,
                           floor_margin: float = SELLERS.supply_floor_margin) -> np.ndarray:
-    """Managed model: the platform sets retail prices from supply prices and pushes them
-    down: each review it asks every supplier in a category to beat the lowest current
-    offer by ``squeeze``; suppliers go as low as their cost floor (times ``floor_margin``)
-    allows.
+    """Managed model's reverse auction on supply prices: each review the platform asks
+    every supplier in a category to beat the lowest current offer by ``squeeze``;
+    suppliers go as low as their cost floor (times ``floor_margin``) allows.
 
-    ``offers`` are the suppliers' own desired retail-equivalent prices; ``cost_floor`` the
-    lowest retail-equivalent price each can accept.
+    ``offers`` are the suppliers' own desired supply prices; ``cost_floor`` the lowest
+    each can accept (its marginal cost).
 
-    >>> managed_retail_prices(np.array([10.0, 12.0]), np.array([6.0, 11.5]),
+    >>> managed_supply_prices(np.array([10.0, 12.0]), np.array([6.0, 11.5]),
     ...                       np.array([0, 0]), np.array([True, True]), 0.05).round(2).tolist()
     [9.5, 11.73]
     """
@@ -85,6 +84,42 @@ def managed_retail_prices(offers: np.ndarray, cost_floor: np.ndarray, category: 
         result[members] = np.maximum(np.minimum(offers[members], asked),
                                      cost_floor[members] * floor_margin)
     return result
+
+
+def managed_markup(reference_price: np.ndarray, price_sensitivity: float,
+                   platform_share: np.ndarray, max_share: float = SELLERS.max_slate_share
+                   ) -> np.ndarray:
+    """Managed model: the absolute markup a platform that sets every retail price in a
+    category adds to its suppliers' prices.
+
+    A firm pricing all products of a logit demand system maximises profit with the same
+    absolute markup on each, ``1 / (alpha' (1 - S))``, where ``S`` is its share of the
+    demand it faces (Anderson, de Palma and Thisse 1992, multiproduct logit). So the
+    platform's margin follows its supply prices, shoppers' price sensitivity and how much
+    of its visitors' demand it wins, not a fixed commission.
+
+    >>> managed_markup(np.array([20.0, 20.0]), 4.0, np.array([0.0, 0.5])).tolist()
+    [5.0, 10.0]
+    """
+    alpha = price_sensitivity / reference_price
+    return 1.0 / (alpha * (1.0 - np.clip(platform_share, 0.0, max_share)))
+
+
+def cheapest_rival_price(price_index: np.ndarray, listings: np.ndarray,
+                         reference_price: np.ndarray, platform: int, excluded: np.ndarray
+                         ) -> np.ndarray:
+    """Per category, the lowest price level (price index x reference price) among the
+    other platforms with listings there, not counting ``excluded`` ones; inf where none.
+
+    >>> cheapest_rival_price(np.array([[1.0, 1.0], [1.5, 0.8], [1.2, 2.0]]),
+    ...                      np.array([[1, 1], [1, 0], [1, 1]]), np.array([10.0, 20.0]), 0,
+    ...                      np.array([False, False, False])).tolist()
+    [12.0, 40.0]
+    """
+    rivals = (listings > 0) & ~excluded[:, None]
+    rivals[platform] = False
+    level = np.where(rivals, price_index * reference_price[None, :], np.inf)
+    return level.min(axis=0)
 
 
 def price_coherence(prices: np.ndarray, stores: np.ndarray, parity: np.ndarray,

@@ -276,7 +276,12 @@ class SellerReview:
         columns = [fees.referral_rates(prices[:, p.index], s.category[:n], p.referral_fee,
                                        p.fee_tiers, model.category_names)
                    for p in model.platforms]
-        return np.column_stack(columns)
+        rates = np.column_stack(columns)
+        for p in model.platforms:   # a managed platform keeps retail minus supply price
+            if p.config.business_model == "managed":
+                rates[:, p.index] = fees.managed_margin_rates(
+                    prices[:, p.index], s.supply_price[:n, p.index], rates[:, p.index])
+        return rates
 
     def expected_profit(self) -> np.ndarray:
         """(sellers x platforms) each seller's estimate of a store's profit per review."""
@@ -331,6 +336,39 @@ class SellerReview:
         return margin
 
     # ----------------------------------------------------------------- pricing
+    def _managed_prices(self, platform, cost: np.ndarray, share: np.ndarray,
+                        misjudged: np.ndarray, stores: np.ndarray) -> np.ndarray:
+        """A managed platform's retail prices: suppliers move their supply price towards
+        what they would charge selling direct, the platform squeezes it down (reverse
+        auction) and adds its own markup per category (:func:`pricing.managed_markup`).
+        Records the supply prices; returns the retail prices."""
+        model, s, n = self.model, self.model.sellers, self.model.sellers.count
+        p, cfg = platform.index, platform.config
+        category = s.category[:n]
+        alpha = model.config.consumers.price_sensitivity
+        reference = model.reference_price[category]
+        wanted = pricing.target_price(cost[:, p], 0.0, share[:, p], alpha, reference,
+                                      self.config.max_slate_share) * misjudged
+        offers = pricing.adjust_prices(s.supply_price[:n, p], wanted,
+                                       self.config.price_adjustment)
+        supply = pricing.managed_supply_prices(offers, cost[:, p], category, stores[:, p],
+                                               cfg.supply_squeeze, self.config.supply_floor_margin)
+        s.supply_price[:n, p] = np.where(stores[:, p], supply, s.supply_price[:n, p])
+        units = np.bincount(category, weights=s.units[:n, p] * stores[:, p],
+                            minlength=len(model.category_names))
+        arrivals = model.arrivals[p]
+        platform_share = np.divide(units, arrivals, out=np.zeros_like(units),
+                                   where=arrivals > 0)
+        markup = pricing.managed_markup(model.reference_price, alpha, platform_share,
+                                        self.config.max_slate_share)
+        retail = s.supply_price[:n, p] + markup[category]
+        if cfg.rival_price_ceiling > 0:
+            ceiling = cfg.rival_price_ceiling * pricing.cheapest_rival_price(
+                model.price_index, model.listings, model.reference_price, p,
+                np.array([q.config.business_model == "managed" for q in model.platforms]))
+            retail = np.maximum(np.minimum(retail, ceiling[category]), s.supply_price[:n, p])
+        return retail
+
     def reprice(self, only: np.ndarray | None = None) -> None:
         """Move every store's price towards its Bertrand–Nash target; reset ad bids."""
         model, s, n = self.model, self.model.sellers, self.model.sellers.count
@@ -354,10 +392,8 @@ class SellerReview:
         new_price = pricing.adjust_prices(s.price[:n], target, self.config.price_adjustment)
         for platform in model.platforms:
             if platform.config.business_model == "managed":
-                p = platform.index
-                new_price[:, p] = pricing.managed_retail_prices(
-                    new_price[:, p], cost[:, p] / (1 - rate[:, p]), category, stores[:, p],
-                    platform.config.supply_squeeze, self.config.supply_floor_margin)
+                new_price[:, platform.index] = self._managed_prices(
+                    platform, cost, share, misjudged, stores)
         for platform in model.platforms:
             if platform.config.business_model == "retail":   # the retailer's margin rule
                 pc = platform.config

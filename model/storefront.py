@@ -60,7 +60,7 @@ def refresh_slates(model: MarketModel) -> None:
             candidates = np.flatnonzero(stores[:, p] & (category == c))
             if cfg.business_model == "managed" and len(candidates):
                 candidates = traffic.within_supply_tolerance(
-                    candidates, s.price[candidates, p], cfg.price_tolerance)
+                    candidates, s.supply_price[candidates, p], cfg.price_tolerance)
             model.listings[p, c] = len(candidates)
             if len(candidates) == 0:
                 continue
@@ -273,6 +273,9 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
             continue
         rate[on] = fees.referral_rates(price[on], category[on], pl.referral_fee, pl.fee_tiers,
                                        model.category_names)
+        if pl.config.business_model == "managed":   # the supplier is paid its supply price
+            rate[on] = fees.managed_margin_rates(price[on], s.supply_price[seller[on], pl.index],
+                                                 rate[on])
         if pl.config.business_model in ("managed", "retail"):
             logistics[on] = pl.unit_logistics_cost   # the platform ships; sellers pay nothing
         elif pl.config.fulfilment and pl.config.fulfilment_choice:

@@ -87,8 +87,8 @@ def build_slate(candidates: np.ndarray, scores: np.ndarray, bids: np.ndarray,
 
 def within_supply_tolerance(candidates: np.ndarray, prices: np.ndarray, tolerance: float
                             ) -> np.ndarray:
-    """Managed model's reverse auction: only offers within ``tolerance`` of the lowest are
-    shown (retail prices are proportional to supply prices within a category)."""
+    """Managed model's reverse auction: only supply offers within ``tolerance`` of the
+    lowest are shown."""
     return candidates[prices <= prices.min() * (1.0 + tolerance)]
 
 
