@@ -17,6 +17,13 @@ from model.config import TargetConfig
 SMOOTHING_DAYS = 7  # window ends are averaged over a week to look past daily noise
 
 
+def _mean_of_days_with_values(values: np.ndarray) -> float:
+    """Mean over the days that have a value (NaN: a ratio with nothing to divide); NaN if
+    none has."""
+    valid = values[~np.isnan(values)]
+    return float(valid.mean()) if len(valid) else float("nan")
+
+
 def measure(series: pd.Series, how: str) -> float:
     """Summarise a daily series (indexed by step) by ``how``.
 
@@ -25,12 +32,12 @@ def measure(series: pd.Series, how: str) -> float:
     (2.0, 1.0, 2.0)
     """
     values = series.to_numpy(dtype=float)
-    first = np.nanmean(values[:SMOOTHING_DAYS])
-    last = np.nanmean(values[-SMOOTHING_DAYS:])
+    first = _mean_of_days_with_values(values[:SMOOTHING_DAYS])
+    last = _mean_of_days_with_values(values[-SMOOTHING_DAYS:])
     if how == "final":
         return float(last)
     if how == "mean":
-        return float(np.nanmean(values))
+        return _mean_of_days_with_values(values)
     if first == 0 or np.isnan(first):
         return float("nan")
     if how == "growth":
