@@ -96,11 +96,14 @@ def _probe_targets(spec: CalibrationSpec, scenario: str) -> tuple[list[str], dic
     fn = resolve_model(spec.model)
     frames = fn(scenario, dict(spec.fixed), spec.seed, 2)
     if "targets" not in frames or "target" not in frames["targets"]:
-        raise CalibrationError(f"[calibration] model = {spec.model!r}: writes no 'targets' "
-                               "table (see model.targets.evaluate), so there is nothing to fit")
+        raise CalibrationError(
+            f"[calibration] model = {spec.model!r}: writes no 'targets' "
+            "table (see model.targets.evaluate), so there is nothing to fit"
+        )
     defaults = getattr(fn, "defaults", {})
-    return list(frames["targets"]["target"]), {p.name: defaults.get(p.name)
-                                               for p in spec.parameters}
+    return list(frames["targets"]["target"]), {
+        p.name: defaults.get(p.name) for p in spec.parameters
+    }
 
 
 def check_spec(spec: CalibrationSpec, scenario: str) -> Checked:
@@ -109,8 +112,10 @@ def check_spec(spec: CalibrationSpec, scenario: str) -> Checked:
     from experiments.commands import default_steps
 
     if spec.scenario is not None and spec.scenario != scenario:
-        raise CalibrationError(f"[calibration] scenario = {spec.scenario!r}: this spec is for "
-                               f"that scenario, not {scenario!r}")
+        raise CalibrationError(
+            f"[calibration] scenario = {spec.scenario!r}: this spec is for "
+            f"that scenario, not {scenario!r}"
+        )
     validate = validator_for(spec.model)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -125,19 +130,22 @@ def check_spec(spec: CalibrationSpec, scenario: str) -> Checked:
                         except Exception as exc:  # the model's own error type
                             raise CalibrationError(
                                 f"[parameters] {p.name!r}: range = [{p.low:g}, {p.high:g}] "
-                                f"{end} end refused: {exc}") from exc
+                                f"{end} end refused: {exc}"
+                            ) from exc
             labels, defaults = _probe_targets(spec, scenario)
             steps = spec.steps or default_steps(spec.model, scenario, spec.fixed)
         except CalibrationError:
             raise
         except Exception as exc:  # ConfigError, ToyConfigError, ...
-            raise CalibrationError(f"scenario {scenario!r} with [fixed] {spec.fixed}: {exc}"
-                                   ) from exc
+            raise CalibrationError(
+                f"scenario {scenario!r} with [fixed] {spec.fixed}: {exc}"
+            ) from exc
     for where, names in (("[calibration] targets", spec.targets), ("[weights]", spec.weights)):
         unknown = [n for n in names if n not in labels]
         if unknown:
-            raise CalibrationError(f"{where}: {unknown[0]!r} is not a target of {scenario!r}; "
-                                   f"allowed: {labels}")
+            raise CalibrationError(
+                f"{where}: {unknown[0]!r} is not a target of {scenario!r}; allowed: {labels}"
+            )
     chosen = tuple(spec.targets) or tuple(labels)
     if not chosen:
         raise CalibrationError(f"scenario {scenario!r} has no [[targets]]: nothing to fit")
@@ -147,22 +155,36 @@ def check_spec(spec: CalibrationSpec, scenario: str) -> Checked:
     return Checked(chosen, defaults, int(steps), notes)
 
 
-def score(tables: list[pd.DataFrame], targets: tuple[str, ...],
-          weights: Mapping[str, float]) -> tuple[float, pd.DataFrame]:
+def score(
+    tables: list[pd.DataFrame], targets: tuple[str, ...], weights: Mapping[str, float]
+) -> tuple[float, pd.DataFrame]:
     """Distance of one candidate: per target the mean band error over replications, then the
     weighted mean over targets. Returns the distance and the per-target table."""
     runs = pd.concat(tables, ignore_index=True)
     runs = runs[runs["target"].isin(targets)].copy()
-    runs["error"] = [band_error(x, lo, hi, v) for x, lo, hi, v in
-                     zip(runs["simulated"], runs["low"], runs["high"], runs["value"],
-                         strict=True)]
-    per = (runs.groupby("target", sort=False)
-           .agg(platform=("platform", "first"), metric=("metric", "first"),
-                measure=("measure", "first"), reported=("reported", "first"),
-                low=("low", "first"), high=("high", "first"), value=("value", "first"),
-                simulated=("simulated", "mean"), error=("error", "mean"),
-                matched=("match", "mean"))
-           .reindex(list(targets)).reset_index())
+    runs["error"] = [
+        band_error(x, lo, hi, v)
+        for x, lo, hi, v in zip(
+            runs["simulated"], runs["low"], runs["high"], runs["value"], strict=True
+        )
+    ]
+    per = (
+        runs.groupby("target", sort=False)
+        .agg(
+            platform=("platform", "first"),
+            metric=("metric", "first"),
+            measure=("measure", "first"),
+            reported=("reported", "first"),
+            low=("low", "first"),
+            high=("high", "first"),
+            value=("value", "first"),
+            simulated=("simulated", "mean"),
+            error=("error", "mean"),
+            matched=("match", "mean"),
+        )
+        .reindex(list(targets))
+        .reset_index()
+    )
     per["weight"] = [float(weights.get(t, 1.0)) for t in per["target"]]
     distance = float((per["error"] * per["weight"]).sum() / per["weight"].sum())
     return distance, per
@@ -170,9 +192,15 @@ def score(tables: list[pd.DataFrame], targets: tuple[str, ...],
 
 def fingerprint(spec: CalibrationSpec, scenario: str) -> str:
     """Identity of the objective: the spec (less its budget), the scenario and its file."""
-    blob = json.dumps({**spec.identity(), "scenario": scenario,
-                       "scenario_sha256": scenario_digest(spec.model, scenario)},
-                      sort_keys=True, default=str)
+    blob = json.dumps(
+        {
+            **spec.identity(),
+            "scenario": scenario,
+            "scenario_sha256": scenario_digest(spec.model, scenario),
+        },
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -186,18 +214,23 @@ def open_study(out: Path, spec: CalibrationSpec, scenario: str) -> Any:
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = f"sqlite:///{(out / STUDY_FILE).resolve()}"
-    study = optuna.create_study(study_name=STUDY_NAME, storage=storage, direction="minimize",
-                                load_if_exists=True)
+    study = optuna.create_study(
+        study_name=STUDY_NAME, storage=storage, direction="minimize", load_if_exists=True
+    )
     mine = fingerprint(spec, scenario)
     theirs = study.user_attrs.get("fingerprint")
     if theirs is None:
         study.set_user_attr("fingerprint", mine)
-        study.set_user_attr("identity", json.loads(json.dumps(
-            {**spec.identity(), "scenario": scenario}, default=str)))
+        study.set_user_attr(
+            "identity",
+            json.loads(json.dumps({**spec.identity(), "scenario": scenario}, default=str)),
+        )
     elif theirs != mine:
-        raise CalibrationError(f"--out {str(out)!r}: holds a different calibration (study "
-                               f"{theirs} vs {mine}: another scenario, spec or scenario file); "
-                               "use another --out folder")
+        raise CalibrationError(
+            f"--out {str(out)!r}: holds a different calibration (study "
+            f"{theirs} vs {mine}: another scenario, spec or scenario file); "
+            "use another --out folder"
+        )
     from optuna.trial import Trial, TrialState
 
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
@@ -212,9 +245,11 @@ def counted(study: Any) -> int:
     defaults' own entry and not those a kill interrupted."""
     from optuna.trial import TrialState
 
-    return sum(1 for t in study.get_trials(deepcopy=False,
-                                           states=(TrialState.COMPLETE, TrialState.FAIL))
-               if not t.user_attrs.get("baseline") and not t.user_attrs.get("interrupted"))
+    return sum(
+        1
+        for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.FAIL))
+        if not t.user_attrs.get("baseline") and not t.user_attrs.get("interrupted")
+    )
 
 
 def _distribution(p: FreeParam) -> Any:
@@ -226,9 +261,12 @@ def _distribution(p: FreeParam) -> Any:
 
 
 def _suggest(trial: Any, spec: CalibrationSpec) -> dict[str, Any]:
-    return {p.name: trial.suggest_int(p.name, int(p.low), int(p.high), log=p.log)
-            if p.kind == "int" else trial.suggest_float(p.name, p.low, p.high, log=p.log)
-            for p in spec.parameters}
+    return {
+        p.name: trial.suggest_int(p.name, int(p.low), int(p.high), log=p.log)
+        if p.kind == "int"
+        else trial.suggest_float(p.name, p.low, p.high, log=p.log)
+        for p in spec.parameters
+    }
 
 
 def _in_range(p: FreeParam, value: Any) -> bool:
@@ -266,9 +304,16 @@ def _sampler(spec: CalibrationSpec, number: int) -> Any:
         return optuna.samplers.TPESampler(seed=seed, n_startup_trials=spec.startup_trials)
 
 
-def run_calibration(spec: CalibrationSpec, scenario: str, out: Path, checked: Checked, *,
-                    workers: int = 1, scheduler: str | None = None,
-                    progress: bool | None = None) -> Any:
+def run_calibration(
+    spec: CalibrationSpec,
+    scenario: str,
+    out: Path,
+    checked: Checked,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> Any:
     """Run (or resume) the calibration in ``out`` and return the optuna study."""
     out = Path(out)
     try:
@@ -279,8 +324,9 @@ def run_calibration(spec: CalibrationSpec, scenario: str, out: Path, checked: Ch
     try:
         lock.acquire(timeout=0)
     except Timeout as exc:
-        raise CalibrationError(f"--out {str(out)!r}: in use by another running command; "
-                               "wait for it to finish") from exc
+        raise CalibrationError(
+            f"--out {str(out)!r}: in use by another running command; wait for it to finish"
+        ) from exc
     try:
         study = open_study(out, spec, scenario)
         t0 = time.perf_counter()
@@ -294,8 +340,15 @@ def run_calibration(spec: CalibrationSpec, scenario: str, out: Path, checked: Ch
         lock.release()
 
 
-def _loop(study: Any, spec: CalibrationSpec, scenario: str, checked: Checked, workers: int,
-          scheduler: str | None, progress: bool | None) -> None:
+def _loop(
+    study: Any,
+    spec: CalibrationSpec,
+    scenario: str,
+    checked: Checked,
+    workers: int,
+    scheduler: str | None,
+    progress: bool | None,
+) -> None:
     seeds = replication_seeds(spec.seed, spec.replications)
     digest = scenario_digest(spec.model, scenario)
     model_fn = resolve_model(spec.model)
@@ -304,11 +357,12 @@ def _loop(study: Any, spec: CalibrationSpec, scenario: str, checked: Checked, wo
     if "baseline" not in study.user_attrs:
         queue.append(Candidate(None, {}))
     with make_backend(workers, scheduler) as backend:
-        print(f"calibration: {spec.budget} trial(s) x {spec.replications} replication(s), "
-              f"{checked.steps} steps, {done} already done -> [{backend.description}]",
-              file=sys.stderr)
-        bar = Progress(spec.budget, already=min(done, spec.budget), desc="trials",
-                       enabled=progress)
+        print(
+            f"calibration: {spec.budget} trial(s) x {spec.replications} replication(s), "
+            f"{checked.steps} steps, {done} already done -> [{backend.description}]",
+            file=sys.stderr,
+        )
+        bar = Progress(spec.budget, already=min(done, spec.budget), desc="trials", enabled=progress)
         inflight: dict[Future, tuple[Candidate, int]] = {}
         asked = done
         try:
@@ -323,9 +377,18 @@ def _loop(study: Any, spec: CalibrationSpec, scenario: str, checked: Checked, wo
                         asked += 1
                     number = -1 if cand.trial is None else cand.trial.number
                     for rep, seed in enumerate(seeds):
-                        task = RunTask(f"t{number:06d}-r{rep:03d}", number, rep, spec.model,
-                                       scenario, {**spec.fixed, **cand.params}, seed,
-                                       checked.steps, (), digest)
+                        task = RunTask(
+                            f"t{number:06d}-r{rep:03d}",
+                            number,
+                            rep,
+                            spec.model,
+                            scenario,
+                            {**spec.fixed, **cand.params},
+                            seed,
+                            checked.steps,
+                            (),
+                            digest,
+                        )
                         inflight[backend.executor.submit(execute, task, model_fn)] = (cand, rep)
                 if not inflight:
                     break
@@ -335,9 +398,19 @@ def _loop(study: Any, spec: CalibrationSpec, scenario: str, checked: Checked, wo
                     exc = fut.exception()
                     if exc is not None and not isinstance(exc, Exception):
                         raise KeyboardInterrupt
-                    cand.results[rep] = fut.result() if exc is None else RunResult(
-                        run_id="?", status="failed", duration_s=0.0, started="", host="?",
-                        pid=-1, error=f"{type(exc).__name__}: {exc}")
+                    cand.results[rep] = (
+                        fut.result()
+                        if exc is None
+                        else RunResult(
+                            run_id="?",
+                            status="failed",
+                            duration_s=0.0,
+                            started="",
+                            host="?",
+                            pid=-1,
+                            error=f"{type(exc).__name__}: {exc}",
+                        )
+                    )
                     if len(cand.results) == len(seeds):
                         ok = _finish(study, cand, spec, checked)
                         if cand.trial is not None:
@@ -360,23 +433,35 @@ def _finish(study: Any, cand: Candidate, spec: CalibrationSpec, checked: Checked
         else:
             cand.trial.set_user_attr("error", error)
             study.tell(cand.trial, state=TrialState.FAIL)
-        print(f"warning: {'defaults' if cand.trial is None else f'trial {cand.trial.number}'}"
-              f" failed: {error.splitlines()[0]}", file=sys.stderr)
+        print(
+            f"warning: {'defaults' if cand.trial is None else f'trial {cand.trial.number}'}"
+            f" failed: {error.splitlines()[0]}",
+            file=sys.stderr,
+        )
         return False
     distance, per = score([targets_of(r) for r in results], checked.targets, spec.weights)
-    table = [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-             for row in per.to_dict(orient="records")]  # JSON keeps inf and NaN bands
+    table = [
+        {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        for row in per.to_dict(orient="records")
+    ]  # JSON keeps inf and NaN bands
     if cand.trial is None:
-        study.set_user_attr("baseline", {"distance": distance, "targets": table,
-                                         "params": checked.defaults})
+        study.set_user_attr(
+            "baseline", {"distance": distance, "targets": table, "params": checked.defaults}
+        )
         params = {k: v for k, v in checked.defaults.items() if v is not None}
         dists = {p.name: _distribution(p) for p in spec.parameters}
-        inside = len(params) == len(dists) and all(_in_range(p, params[p.name])
-                                                   for p in spec.parameters)
+        inside = len(params) == len(dists) and all(
+            _in_range(p, params[p.name]) for p in spec.parameters
+        )
         if inside:  # the defaults inform the search (and bound the best from above)
-            study.add_trial(create_trial(value=distance, params=params, distributions=dists,
-                                         user_attrs={"baseline": True, "targets": table,
-                                                     "seconds": seconds}))
+            study.add_trial(
+                create_trial(
+                    value=distance,
+                    params=params,
+                    distributions=dists,
+                    user_attrs={"baseline": True, "targets": table, "seconds": seconds},
+                )
+            )
         return True
     cand.trial.set_user_attr("targets", table)
     cand.trial.set_user_attr("seconds", seconds)
@@ -384,13 +469,11 @@ def _finish(study: Any, cand: Candidate, spec: CalibrationSpec, checked: Checked
     return True
 
 
-def with_overrides(spec: CalibrationSpec, budget: int | None, reps: int | None
-                   ) -> CalibrationSpec:
+def with_overrides(spec: CalibrationSpec, budget: int | None, reps: int | None) -> CalibrationSpec:
     """The spec with the command line's ``--budget`` and ``--reps`` in place of its own."""
     from experiments.calibrate_spec import MAX_BUDGET, MAX_REPLICATIONS
 
-    for flag, value, high in (("--budget", budget, MAX_BUDGET),
-                              ("--reps", reps, MAX_REPLICATIONS)):
+    for flag, value, high in (("--budget", budget, MAX_BUDGET), ("--reps", reps, MAX_REPLICATIONS)):
         if value is not None and (isinstance(value, bool) or not 1 <= value <= high):
             raise CalibrationSpecError(f"{flag} {value!r}: must be an integer in [1, {high}]")
     return replace(spec, budget=budget or spec.budget, replications=reps or spec.replications)

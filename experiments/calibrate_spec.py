@@ -40,8 +40,16 @@ from experiments.models import DEFAULT_MODEL, ModelSpecError, resolve_model
 from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, flatten
 
 TOP_KEYS = {"calibration", "fixed", "parameters", "weights"}
-CALIBRATION_KEYS = {"scenario", "model", "budget", "replications", "seed", "steps",
-                    "startup_trials", "targets"}
+CALIBRATION_KEYS = {
+    "scenario",
+    "model",
+    "budget",
+    "replications",
+    "seed",
+    "steps",
+    "startup_trials",
+    "targets",
+}
 PARAM_KEYS = {"range", "log", "type"}
 #: Most trials one calibration may ask for (each is ``replications`` model runs).
 MAX_BUDGET = 100_000
@@ -86,17 +94,25 @@ class CalibrationSpec:
     def identity(self) -> dict[str, Any]:
         """What decides the objective: a stored study made with another identity is refused
         (the budget may grow between sessions; a changed objective would mix results)."""
-        return {"model": self.model, "replications": self.replications, "seed": self.seed,
-                "steps": self.steps, "targets": list(self.targets), "fixed": self.fixed,
-                "parameters": [vars(p) for p in self.parameters], "weights": self.weights}
+        return {
+            "model": self.model,
+            "replications": self.replications,
+            "seed": self.seed,
+            "steps": self.steps,
+            "targets": list(self.targets),
+            "fixed": self.fixed,
+            "parameters": [vars(p) for p in self.parameters],
+            "weights": self.weights,
+        }
 
 
 def _is_num(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _int(section: dict, key: str, errors: list[str], default: int | None, low: int,
-         high: int) -> int | None:
+def _int(
+    section: dict, key: str, errors: list[str], default: int | None, low: int, high: int
+) -> int | None:
     value = section.get(key, default)
     if value is None:
         return None
@@ -151,8 +167,7 @@ def parse_calibration(data: dict[str, Any], name: str = "calibration") -> Calibr
         raise CalibrationSpecError("invalid calibration: [calibration] must be a table")
     bad = sorted(set(section) - CALIBRATION_KEYS)
     if bad:
-        errors.append(f"[calibration]: unknown key(s) {bad}; allowed: "
-                      f"{sorted(CALIBRATION_KEYS)}")
+        errors.append(f"[calibration]: unknown key(s) {bad}; allowed: {sorted(CALIBRATION_KEYS)}")
     model = section.get("model", DEFAULT_MODEL)
     try:
         resolve_model(model)
@@ -168,16 +183,20 @@ def parse_calibration(data: dict[str, Any], name: str = "calibration") -> Calibr
     startup = _int(section, "startup_trials", errors, DEFAULT_STARTUP, 1, MAX_BUDGET)
     targets = section.get("targets", [])
     if not isinstance(targets, list) or not all(isinstance(t, str) and t for t in targets):
-        errors.append(f"[calibration] targets = {targets!r}: must be a list of target labels "
-                      "(the scenario's [[targets]] label = ...)")
+        errors.append(
+            f"[calibration] targets = {targets!r}: must be a list of target labels "
+            "(the scenario's [[targets]] label = ...)"
+        )
         targets = []
     elif len(set(targets)) != len(targets):
         errors.append(f"[calibration] targets = {targets!r}: name each target once")
     fixed = flatten(data.get("fixed", {}) or {})
     raw = flatten(data.get("parameters", {}) or {}, is_leaf=lambda d: bool(set(d) & PARAM_KEYS))
     if not raw:
-        errors.append("[parameters]: no free parameter; give at least one dotted key = "
-                      "{ range = [low, high] }")
+        errors.append(
+            "[parameters]: no free parameter; give at least one dotted key = "
+            "{ range = [low, high] }"
+        )
     params = [p for n, r in raw.items() if (p := _parse_param(n, r, errors)) is not None]
     for p in params:
         if p.name in fixed:
@@ -194,10 +213,18 @@ def parse_calibration(data: dict[str, Any], name: str = "calibration") -> Calibr
     if errors:
         raise CalibrationSpecError("invalid calibration:\n  - " + "\n  - ".join(errors))
     return CalibrationSpec(
-        name=name, scenario=scenario, model=str(model), budget=int(budget or DEFAULT_BUDGET),
-        replications=int(reps or 1), seed=int(seed if seed is not None else DEFAULT_SEED),
-        steps=steps, startup_trials=int(startup or DEFAULT_STARTUP), targets=tuple(targets),
-        fixed=fixed, parameters=tuple(params), weights={k: float(v) for k, v in weights.items()},
+        name=name,
+        scenario=scenario,
+        model=str(model),
+        budget=int(budget or DEFAULT_BUDGET),
+        replications=int(reps or 1),
+        seed=int(seed if seed is not None else DEFAULT_SEED),
+        steps=steps,
+        startup_trials=int(startup or DEFAULT_STARTUP),
+        targets=tuple(targets),
+        fixed=fixed,
+        parameters=tuple(params),
+        weights={k: float(v) for k, v in weights.items()},
     )
 
 

@@ -28,8 +28,9 @@ from tests.experiments.helpers import REPO, run_cli, subprocess_env, write
 TOY = "experiments.toy:market_targets"
 
 
-def spec_text(budget: int = 12, reps: int = 2, model: str = TOY, extra: str = "",
-              fixed: str = "") -> str:
+def spec_text(
+    budget: int = 12, reps: int = 2, model: str = TOY, extra: str = "", fixed: str = ""
+) -> str:
     return f"""
 [calibration]
 model = "{model}"
@@ -94,16 +95,43 @@ def test_params_file_reproduces_the_best_candidate(tmp_path):
     out = tmp_path / "cal"
     assert run_cli("calibrate", "toy", "--spec", str(spec), "--out", str(out)).returncode == 0
     run = tmp_path / "run"
-    res = run_cli("run", "toy", "--model", TOY, "--params", str(out / "best_params.toml"),
-                  "--seed", "5", "--reps", "2", "--steps", "30", "--out", str(run))
+    res = run_cli(
+        "run",
+        "toy",
+        "--model",
+        TOY,
+        "--params",
+        str(out / "best_params.toml"),
+        "--seed",
+        "5",
+        "--reps",
+        "2",
+        "--steps",
+        "30",
+        "--out",
+        str(run),
+    )
     assert res.returncode == 0, res.stderr
     got = pd.read_csv(run / "report" / "targets.csv").set_index("target")["simulated"]
     want = distances(out).dropna(subset=["platform"]).set_index("target")["simulated_after"]
     pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False)
     # --set wins over the file
-    res = run_cli("run", "toy", "--model", TOY, "--params", str(out / "best_params.toml"),
-                  "--set", "referral_fee=0.15", "--seed", "5", "--steps", "30",
-                  "--out", str(tmp_path / "run2"))
+    res = run_cli(
+        "run",
+        "toy",
+        "--model",
+        TOY,
+        "--params",
+        str(out / "best_params.toml"),
+        "--set",
+        "referral_fee=0.15",
+        "--seed",
+        "5",
+        "--steps",
+        "30",
+        "--out",
+        str(tmp_path / "run2"),
+    )
     share = pd.read_csv(tmp_path / "run2" / "report" / "targets.csv")["simulated"].iloc[0]
     assert share > 0.30  # the default fee's share, not the calibrated one
 
@@ -156,10 +184,25 @@ def test_resume_after_interruption_does_not_rerun_finished_trials(tmp_path, monk
 def test_killed_calibration_continues_where_it_stopped(tmp_path):
     spec = write(tmp_path / "toy.toml", spec_text(budget=10, reps=1, fixed="sleep = 0.3"))
     out = tmp_path / "cal"
-    cmd = [sys.executable, "-m", "experiments.cli", "calibrate", "toy", "--spec", str(spec),
-           "--out", str(out)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=subprocess_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "experiments.cli",
+        "calibrate",
+        "toy",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=subprocess_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     import optuna
 
     deadline = time.time() + 60
@@ -168,8 +211,9 @@ def test_killed_calibration_continues_where_it_stopped(tmp_path):
         time.sleep(0.3)
         if (out / "study.db").exists():
             try:
-                study = optuna.load_study(study_name="calibration",
-                                          storage=f"sqlite:///{out / 'study.db'}")
+                study = optuna.load_study(
+                    study_name="calibration", storage=f"sqlite:///{out / 'study.db'}"
+                )
                 done = [t for t in study.trials if t.state.name == "COMPLETE"]
             except Exception:  # the study is being created
                 continue
@@ -186,20 +230,39 @@ def test_killed_calibration_continues_where_it_stopped(tmp_path):
     assert ((trials["state"] == "COMPLETE") & ~trials["defaults"]).sum() == 10
 
 
-@pytest.mark.parametrize("text, flags, words", [
-    (spec_text(extra="budgett = 3"), [], ["[calibration]", "budgett", "allowed"]),
-    (spec_text().replace("referral_fee = {", "referal_fee = {"), [],
-     ["referal_fee", "unknown parameter", "allowed"]),
-    (spec_text().replace("[0.0, 0.5]", "[0.5, 0.1]"), [], ["referral_fee", "low must be < high"]),
-    (spec_text().replace("range = [0.0, 0.5]", "range = [0.0, 0.5], log = true"), [],
-     ["referral_fee", "log = true", "low must be > 0"]),
-    (spec_text(extra='targets = ["No such target"]'), [],
-     ["No such target", "allowed", "Incumbent GMV share about 0.26"]),
-    (spec_text(extra='model = "os:system"').replace(f'model = "{TOY}"\n', ""), [],
-     ["os:system", "not a registered model"]),
-    (spec_text(), ["--budget", "0"], ["--budget 0", "[1, "]),
-    (spec_text(extra='scenario = "new_rivals"'), [], ["new_rivals", "not 'toy'"]),
-])
+@pytest.mark.parametrize(
+    "text, flags, words",
+    [
+        (spec_text(extra="budgett = 3"), [], ["[calibration]", "budgett", "allowed"]),
+        (
+            spec_text().replace("referral_fee = {", "referal_fee = {"),
+            [],
+            ["referal_fee", "unknown parameter", "allowed"],
+        ),
+        (
+            spec_text().replace("[0.0, 0.5]", "[0.5, 0.1]"),
+            [],
+            ["referral_fee", "low must be < high"],
+        ),
+        (
+            spec_text().replace("range = [0.0, 0.5]", "range = [0.0, 0.5], log = true"),
+            [],
+            ["referral_fee", "log = true", "low must be > 0"],
+        ),
+        (
+            spec_text(extra='targets = ["No such target"]'),
+            [],
+            ["No such target", "allowed", "Incumbent GMV share about 0.26"],
+        ),
+        (
+            spec_text(extra='model = "os:system"').replace(f'model = "{TOY}"\n', ""),
+            [],
+            ["os:system", "not a registered model"],
+        ),
+        (spec_text(), ["--budget", "0"], ["--budget 0", "[1, "]),
+        (spec_text(extra='scenario = "new_rivals"'), [], ["new_rivals", "not 'toy'"]),
+    ],
+)
 def test_bad_spec_is_refused_before_any_run(tmp_path, text, flags, words):
     spec = write(tmp_path / "bad.toml", text)
     out = tmp_path / "cal"
