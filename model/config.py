@@ -56,7 +56,8 @@ class RegionConfig:
     share: float = param(1.0, unit="relative", low=0.0, doc="Relative share of consumers.")
     adoption_growth: float = param(0.0, unit="share per year", low=-0.9,
                                    doc="Yearly growth of online shopping trips.",
-                                   source="SPEC: Brazil x4 in a year; +30% emerging vs +15% "
+                                   source="docs/sources.md#going-global: "
+                                          "Brazil x4 in a year; +30% emerging vs +15% "
                                           "mature")
 
 

@@ -39,7 +39,8 @@ class FeeResponse:
                         doc="Referral fee for the band once the platform responds.")
     rival_share: float = param(0.3, unit="share of the band's GMV", low=0.0, high=1.0,
                                doc="Rivals' share of the band (last month) that triggers it.",
-                               source="SPEC: Jan 2024 apparel cut, 17% -> 5% under $15")
+                               source="docs/sources.md#apparel-fee-cut: "
+                                      "Jan 2024 apparel cut, 17% -> 5% under $15")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class SellerConfig:
     kind_shares: dict[str, float] = param(
         {"factory": 0.3, "trader": 0.4, "brand": 0.2, "big_seller": 0.1},
         unit="share", low=0.0, doc="Mix of seller kinds (normalised).",
-        source="SPEC: factories, traders, brands, giant trees and grass")
+        source="docs/sources.md#seller-kinds: factories, traders, brands, giant trees and grass")
     initial_cash: float = param(5_000.0, unit="USD", low=0.0,
                                 doc="Mean starting cash of a seller.")
     review_interval: int = param(7, unit="days", low=1,
@@ -174,7 +175,8 @@ class SellerConfig:
     frozen_holding_cost: float = param(10.0, unit="USD per day", low=0.0,
                                        doc="Cost of stock and debts stranded while a sweep "
                                            "holds a seller's funds.",
-                                       source="SPEC: 2021 sweep froze funds and inventory; "
+                                       source="docs/sources.md#enforcement-2021: "
+                                              "2021 sweep froze funds and inventory; "
                                               "some large sellers went bankrupt")
     overhead_growth: float = param(0.3, unit="exponent", low=0.0, high=2.0,
                                    doc="Store running cost grows as stores^(1+x): 'big and "
@@ -214,7 +216,8 @@ class SellerConfig:
                                         high=1.0,
                                         doc="Chance a seller launches a new product at a "
                                             "review (quality redrawn from its selection skill).",
-                                        source="SPEC: ~40% of sales from products < 12 months")
+                                        source="docs/sources.md#new-products: "
+                                               "~40% of sales from products < 12 months")
 
     def validate(self, prefix: str = "") -> None:
         """Seller kinds are the model's kinds (the table may change their numbers only)."""
@@ -242,7 +245,7 @@ class PlatformConfig:
     referral_fee: float = param(0.15, unit="share of price", low=0.0, high=0.9,
                                 doc="Default referral fee on each sale (below 1: a fee of "
                                     "100% makes sellers' prices infinite).",
-                                source="SPEC: incumbent referral ≈15%")
+                                source="docs/sources.md#seller-fees: incumbent referral ≈15%")
     fee_tiers: list[FeeTier] = param([], unit="-",
                                      doc="Category and price-tier overrides of the referral fee.")
     fee_responses: list[FeeResponse] = param([], unit="-",
@@ -251,7 +254,8 @@ class PlatformConfig:
     fulfilment: bool = param(True, unit="-", doc="Platform fulfils orders (sellers pay a fee).")
     fulfilment_markup: float = param(0.3, unit="share of unit cost", low=0.0,
                                      doc="Fulfilment fee over the platform's logistics cost.",
-                                     source="SPEC: fulfilment 20–35% of sales, raised often")
+                                     source="docs/sources.md#seller-fees: "
+                                            "fulfilment 20–35% of sales, raised often")
     logistics_cost: float = param(4.0, unit="USD per unit", low=0.0,
                                   doc="Logistics cost per unit at the reference volume.")
     logistics_reference_volume: float = param(
@@ -260,22 +264,24 @@ class PlatformConfig:
     scale_elasticity: float = param(0.15, unit="-", low=0.0, high=1.0,
                                     doc="Unit cost falls as volume^-elasticity (scale economies).")
     delivery_days: float = param(2.0, unit="days", low=0.0, doc="Typical delivery time.",
-                                 source="SPEC: incumbent same/next day; entrants 7–10 days")
+                                 source="docs/sources.md#delivery: "
+                                        "incumbent same/next day; entrants 7–10 days")
     traffic_rule: str = param("organic", unit="-", choices=TRAFFIC_RULES,
                               doc="How listings are ranked into the slate.")
     slate_size: int = param(12, unit="listings", low=1, doc="Listings shown per search.")
     ad_slots: int = param(3, unit="slots", low=0, doc="Sponsored slots at the top of the slate.")
     ad_reserve_cpc: float = param(0.2, unit="USD per click", low=0.0,
                                   doc="Reserve price of the ad auction.",
-                                  source="SPEC: CPC < $0.5 in 2016, > $1.5 by 2024")
+                                  source="docs/sources.md#cpc: CPC < $0.5 in 2016, > $1.5 by 2024")
     organic_stickiness: float = param(0.8, unit="share", low=0.0, high=1.0,
                                       doc="Weight of past sales in organic rank (stickiness).",
-                                      source="SPEC: one listing can stay on top for years")
+                                      source="docs/sources.md#traffic: "
+                                             "one listing can stay on top for years")
     new_seller_boost: float = param(0.0, unit="rank score", low=0.0,
                                     doc="Rank bonus for listings younger than 30 days.")
     coupon_rate: float = param(0.0, unit="share of price", low=0.0, high=0.9,
                                doc="Coupon paid by the platform on each order.",
-                               source="SPEC: Temu hands out large coupons")
+                               source="docs/sources.md#temu: Temu hands out large coupons")
     subsidy_budget: float = param(0.0, unit="USD at reference_consumers", low=0.0,
                                   doc="Budget for coupons; coupons stop when it runs out.")
     marketing_spend: float = param(0.0, unit="USD per day at reference_consumers", low=0.0,
@@ -308,7 +314,8 @@ class PlatformConfig:
     recruit_min_units: float = param(0.0, unit="units per week", low=0.0,
                                      doc="Sellers must sell this much elsewhere to be "
                                          "accepted (recruitment threshold).",
-                                     source="SPEC: TikTok Shop recruits sellers with >= $2M/yr")
+                                     source="docs/sources.md#tiktok-shop: "
+                                            "TikTok Shop recruits sellers with >= $2M/yr")
     price_parity: bool = param(False, unit="-",
                                doc="Demote listings priced higher here than elsewhere.")
     first_party_products: int = param(0, unit="products per category", low=0,
