@@ -192,7 +192,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.cmd_calibrate(
             args.scenario, args.spec, out=args.out, budget=args.budget, reps=args.reps,
             workers=args.workers, scheduler=args.scheduler, progress=args.progress,
-            command="flywheel " + " ".join(shlex.quote(a) for a in args.argv))
+            aside=args.aside, command="flywheel " + " ".join(shlex.quote(a) for a in args.argv))
     if args.command == "sweep":
         return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
                                   scheduler=args.scheduler, fresh=args.fresh,

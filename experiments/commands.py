@@ -393,16 +393,13 @@ def cmd_theory(names: list[str] | None = None, *, out: str | None = None, worker
 
 def cmd_calibrate(scenario: str, spec: str, *, out: str | None = None, budget: int | None = None,
                   reps: int | None = None, workers: int = 1, scheduler: str | None = None,
-                  progress: bool | None = None, command: str = "") -> int:
+                  progress: bool | None = None, aside: bool = False,
+                  command: str = "") -> int:
     """Fit a calibration spec's free parameters to the scenario's targets (resumable), then
     write the best parameters, the distances before and after, the trials and a plot."""
-    from experiments.calibrate import (
-        CalibrationError,
-        check_spec,
-        run_calibration,
-        with_overrides,
-    )
+    from experiments.calibrate import CalibrationError, check_spec, with_overrides
     from experiments.calibrate_report import command_line, print_summary, write_outputs
+    from experiments.calibrate_run import run_calibration
     from experiments.calibrate_spec import CalibrationSpecError, load_calibration
 
     check_executor(workers, scheduler)
@@ -414,7 +411,7 @@ def cmd_calibrate(scenario: str, spec: str, *, out: str | None = None, budget: i
         for note in checked.warnings:
             print(f"warning: {note}", file=sys.stderr)
         study = run_calibration(cal, scenario, out_dir, checked, workers=workers,
-                                scheduler=scheduler, progress=progress)
+                                scheduler=scheduler, progress=progress, aside=aside)
         files = write_outputs(study, cal, spec, scenario, out_dir, checked,
                               command or command_line())
     except (CalibrationSpecError, CalibrationError, StoreError) as exc:

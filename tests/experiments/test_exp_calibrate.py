@@ -279,6 +279,22 @@ def test_another_calibration_in_the_same_folder_is_refused(tmp_path):
     assert run_cli("calibrate", "toy", "--spec", str(spec), "--out", str(out)).returncode == 0
     res = run_cli("calibrate", "toy", "--spec", str(spec), "--out", str(out), "--reps", "2")
     assert res.returncode == 2 and "holds a different calibration" in res.stderr
+    res = run_cli(
+        "calibrate",
+        "toy",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out),
+        "--reps",
+        "2",
+        "--budget",
+        "2",
+        "--set-aside",
+    )
+    assert res.returncode == 0, res.stderr
+    moved = [p for p in tmp_path.iterdir() if p.name.startswith("cal.old-")]
+    assert len(moved) == 1 and (moved[0] / "study.db").is_file()
     res = run_cli("run", "toy", "--params", str(tmp_path / "missing.toml"))
     assert res.returncode == 2 and "--params" in res.stderr and "no such file" in res.stderr
 
