@@ -308,3 +308,12 @@ def test_the_shipped_new_rivals_spec_is_valid():
     assert len(checked.targets) == 10 and len(spec.parameters) >= 2
     for p in spec.parameters:  # the scenario's own values lie inside the searched ranges
         assert p.low <= checked.defaults[p.name] <= p.high, p.name
+
+
+def test_a_target_value_outside_its_own_band_is_refused():
+    from model.config import ConfigError, load_scenario
+
+    with pytest.raises(ConfigError, match=r"value = 30.0: expected a number inside"):
+        load_scenario("new_rivals", {"targets.0.value": 30.0, "targets.0.high": 20.0})
+    config = load_scenario("new_rivals")
+    assert [t.value for t in config.targets[:3]] == [17.9, -0.047, 1.92]
