@@ -101,11 +101,17 @@ def plot(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     n = len(spec.parameters)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False, sharey=True)
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4.4 * cols, 3.4 * rows), squeeze=False, sharey=True
+    )
     done = trials[trials["state"] == "COMPLETE"] if len(trials) else trials
-    for ax, p in zip(axes[0], spec.parameters, strict=True):
+    flat = list(axes.flat)
+    for ax, p in zip(flat, spec.parameters, strict=False):
         if len(done) and p.name in done:
             ax.scatter(done[p.name], done["distance"], s=18, color="C0", alpha=0.7, label="trials")
         ax.scatter(
@@ -121,11 +127,15 @@ def plot(
             ax.axvline(defaults[p.name], color="0.4", ls=":", lw=1, label="default")
         if p.log:
             ax.set_xscale("log")
-        ax.set_xlabel(p.name, fontsize=8)
+            ax.xaxis.set_minor_formatter(NullFormatter())  # no overlapping minor labels
+        ax.set_xlabel(p.name + (" (log scale)" if p.log else ""), fontsize=8)
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("distance (mean band error)")
-    axes[0][0].legend(fontsize=7)
-    fig.suptitle(f"calibration: {len(done)} trials", fontsize=10)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel("distance (mean band error)")
+    flat[0].legend(fontsize=7)
+    fig.suptitle(f"calibration: {len(done)} finished trials (the defaults included)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
