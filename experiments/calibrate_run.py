@@ -95,6 +95,13 @@ def _sampler(spec: CalibrationSpec, number: int) -> Any:
         return optuna.samplers.TPESampler(seed=seed, n_startup_trials=spec.startup_trials)
 
 
+def searched(study: Any) -> int:
+    """Trials the search has asked for so far (the defaults' entry is not one): the index
+    that seeds the next trial's sampler, the same whether the defaults finished first (one
+    worker) or later (several)."""
+    return sum(1 for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("baseline"))
+
+
 def run_calibration(
     spec: CalibrationSpec,
     scenario: str,
@@ -171,7 +178,7 @@ def _loop(
                     if queue:
                         cand = queue.pop(0)
                     else:
-                        study.sampler = _sampler(spec, len(study.get_trials(deepcopy=False)))
+                        study.sampler = _sampler(spec, searched(study))
                         trial = study.ask()
                         cand = Candidate(trial, _suggest(trial, spec))
                         asked += 1

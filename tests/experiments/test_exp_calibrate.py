@@ -317,3 +317,17 @@ def test_a_target_value_outside_its_own_band_is_refused():
         load_scenario("new_rivals", {"targets.0.value": 30.0, "targets.0.high": 20.0})
     config = load_scenario("new_rivals")
     assert [t.value for t in config.targets[:3]] == [17.9, -0.047, 1.92]
+
+
+def test_startup_trials_are_the_same_on_one_worker_and_on_a_process_pool(tmp_path):
+    spec = write(tmp_path / "toy.toml", spec_text(budget=4, reps=1))  # 5 random start-ups
+    fees = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        res = run_cli(
+            "calibrate", "toy", "--spec", str(spec), "--out", str(out), "--workers", workers
+        )
+        assert res.returncode == 0, res.stderr
+        trials = pd.read_csv(out / "trials.csv")
+        fees.append(sorted(trials.loc[~trials["defaults"], "referral_fee"]))
+    assert fees[0] == fees[1]
