@@ -308,6 +308,16 @@ def test_the_shipped_new_rivals_spec_is_valid():
     assert len(checked.targets) == 10 and len(spec.parameters) >= 2
     for p in spec.parameters:  # the scenario's own values lie inside the searched ranges
         assert p.low <= checked.defaults[p.name] <= p.high, p.name
+    # the shipped result sets exactly the free parameters, inside their ranges, and loads
+    from experiments.commands import load_params
+    from model.config import load_scenario
+
+    shipped = load_params(str(REPO / "experiments" / "calibration" / "new_rivals_params.toml"))
+    assert set(shipped) == {p.name for p in spec.parameters}
+    assert all(p.low <= shipped[p.name] <= p.high for p in spec.parameters)
+    assert load_scenario("new_rivals", shipped).consumers.delivery_sensitivity == pytest.approx(
+        shipped["consumers.delivery_sensitivity"]
+    )
 
 
 def test_a_target_value_outside_its_own_band_is_refused():
