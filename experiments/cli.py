@@ -9,6 +9,7 @@ Examples::
     flywheel sweep SPEC.toml --scheduler tcp://HOST:8786       # same sweep on a Dask cluster
     flywheel analyze results/sweeps/fees_sobol
     flywheel theory --workers 2                                  # theory predictions, 95% CIs
+    flywheel calibrate new_rivals --spec experiments/calibration/new_rivals.toml --workers 2
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import shlex
 import signal
 import sys
 
@@ -71,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reps", type=int, default=1, help="replications (default 1)")
     run.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
                      help="override a config value, e.g. platforms.incumbent.referral_fee=0.1")
+    run.add_argument("--params", metavar="FILE",
+                     help="a TOML file of dotted-key overrides, e.g. a calibration's "
+                          "best_params.toml (--set wins over it)")
     run.add_argument("--out", help="output folder (default results/SCENARIO)")
     run.add_argument("--resume", action="store_true",
                      help="keep finished runs of this same command in --out (default: redo)")
@@ -88,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--skip-failed", dest="retry_failed", action="store_false",
                        help="on resume, do not retry runs that failed before")
     _executor_args(sweep)
+
+    cal = sub.add_parser("calibrate", help="fit free parameters to a scenario's targets "
+                                           "(optuna TPE; resumable)")
+    cal.add_argument("scenario", help="scenario name (see 'flywheel list') or a .toml path")
+    cal.add_argument("--spec", required=True, metavar="FILE",
+                     help="calibration spec, e.g. experiments/calibration/new_rivals.toml")
+    cal.add_argument("--out", help="output folder (default results/calibration/SCENARIO); "
+                                    "re-running the same command there resumes")
+    cal.add_argument("--budget", type=int, help="trials to evaluate (default: the spec's)")
+    cal.add_argument("--reps", type=int,
+                     help="replications per trial (default: the spec's)")
+    _executor_args(cal)
 
     an = sub.add_parser("analyze", help="sensitivity indices and plots of a finished sweep")
     an.add_argument("directory", help="the sweep's output folder")
@@ -134,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv  # accepted anywhere on the line
     signal.signal(signal.SIGTERM, _terminate)
     args = build_parser().parse_args([a for a in argv if a != "--debug"])
+    args.argv = [a for a in argv if a != "--debug"]  # the command as typed, for provenance
     from experiments import commands
 
     try:
@@ -169,7 +187,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.scenario, reps=args.reps, workers=args.workers, steps=args.steps,
             seed=args.seed, sets=args.sets, out=args.out, scheduler=args.scheduler,
             model=args.model, resume=args.resume, progress=args.progress, aside=args.aside,
-            rolling=args.rolling)
+            rolling=args.rolling, params=args.params)
+    if args.command == "calibrate":
+        return commands.cmd_calibrate(
+            args.scenario, args.spec, out=args.out, budget=args.budget, reps=args.reps,
+            workers=args.workers, scheduler=args.scheduler, progress=args.progress,
+            aside=args.aside, command="flywheel " + " ".join(shlex.quote(a) for a in args.argv))
     if args.command == "sweep":
         return commands.cmd_sweep(args.spec, out=args.out, workers=args.workers,
                                   scheduler=args.scheduler, fresh=args.fresh,

@@ -48,6 +48,25 @@ def parse_sets(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def load_params(path: str | None) -> dict[str, Any]:
+    """An override file (``--params FILE``): a TOML of dotted keys, as ``--set`` takes them
+    (``"platforms.incumbent.referral_fee" = 0.12``, or the same key as nested tables), such
+    as the ``best_params.toml`` that ``flywheel calibrate`` writes."""
+    if path is None:
+        return {}
+    from experiments.sweep_spec import flatten
+
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"--params {path!r}: no such file (give a TOML file of dotted "
+                           "keys, e.g. a calibration's best_params.toml)")
+    try:
+        data = tomllib.loads(file.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CommandError(f"--params {path!r}: not valid TOML ({exc})") from exc
+    return flatten(data)
+
+
 SCHEDULER = re.compile(r"^(local|(tcp|tls)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5})$")
 #: Most worker processes one command starts or asks a cluster for.
 MAX_WORKERS = 1024
@@ -152,12 +171,14 @@ def _report_failures(outcome: SweepOutcome, out: Path) -> None:
 def cmd_run(scenario: str, *, reps: int = 1, workers: int = 1, steps: int | None = None,
             seed: int = 1, sets: list[str] | None = None, out: str | None = None,
             scheduler: str | None = None, model: str = DEFAULT_MODEL, resume: bool = False,
-            progress: bool | None = None, aside: bool = False, rolling: int = 7) -> int:
+            progress: bool | None = None, aside: bool = False, rolling: int = 7,
+            params: str | None = None) -> int:
     """Replicated runs of one scenario, a terminal summary and a report folder.
 
-    The output folder stays locked until the report is written.
+    ``params`` is an override file (see :func:`load_params`); ``sets`` win over it. The
+    output folder stays locked until the report is written.
     """
-    overrides = parse_sets(sets)
+    overrides = {**load_params(params), **parse_sets(sets)}
     _check_count("--reps", reps, MAX_REPLICATIONS)
     _check_count("--steps", steps, MAX_STEPS)
     if rolling < 0:
@@ -370,4 +391,35 @@ def cmd_theory(names: list[str] | None = None, *, out: str | None = None, worker
     except (TheorySpecError, StoreError) as exc:
         raise CommandError(str(exc)) from exc
     print_results(results, out_dir / "report")
+    return 0
+
+
+def cmd_calibrate(scenario: str, spec: str, *, out: str | None = None, budget: int | None = None,
+                  reps: int | None = None, workers: int = 1, scheduler: str | None = None,
+                  progress: bool | None = None, aside: bool = False,
+                  command: str = "") -> int:
+    """Fit a calibration spec's free parameters to the scenario's targets (resumable), then
+    write the best parameters, the distances before and after, the trials and a plot."""
+    from experiments.calibrate import CalibrationError, check_spec, with_overrides
+    from experiments.calibrate_report import command_line, print_summary, write_outputs
+    from experiments.calibrate_run import run_calibration
+    from experiments.calibrate_spec import CalibrationSpecError, load_calibration
+
+    check_executor(workers, scheduler)
+    out_dir = Path(out or f"results/calibration/{Path(scenario).stem}")
+    check_out(out_dir)
+    try:
+        cal = with_overrides(load_calibration(spec), budget, reps)
+        checked = check_spec(cal, scenario)
+        for note in checked.warnings:
+            print(f"warning: {note}", file=sys.stderr)
+        study = run_calibration(cal, scenario, out_dir, checked, workers=workers,
+                                scheduler=scheduler, progress=progress, aside=aside)
+        files = write_outputs(study, cal, spec, scenario, out_dir, checked,
+                              command or command_line())
+    except (CalibrationSpecError, CalibrationError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    except ExecutorError as exc:
+        raise CommandError(str(exc)) from exc
+    print_summary(pd.read_csv(files["distances.csv"]), files)
     return 0

@@ -27,6 +27,7 @@ Validator = Callable[[str, Mapping[str, Any]], None]
 BUILTIN_MODELS: dict[str, tuple[str, str]] = {
     DEFAULT_MODEL: ("experiments.runs", "simulate"),
     "experiments.toy:market": ("experiments.toy", "market"),
+    "experiments.toy:market_targets": ("experiments.toy", "market_targets"),
     "experiments.toy:ishigami": ("experiments.toy", "ishigami"),
     "experiments.toy:linear": ("experiments.toy", "linear"),
     "experiments.theory:simulate": ("experiments.theory", "simulate"),  # theory base scenarios

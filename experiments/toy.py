@@ -150,3 +150,35 @@ def linear(scenario: str, params: Mapping[str, Any], seed: int,
     y = sum(c * float(params.get(k, 0.0)) for k, c in LINEAR_COEFFICIENTS.items())
     y += float(params.get("noise", 0.0)) * np.random.default_rng(seed).normal()
     return {"output": pd.DataFrame({"step": [0], "y": [y]})}
+
+
+#: The reported figures of the calibration toy (:func:`market_targets`): the incumbent's
+#: mean GMV share is near 0.26 for a referral fee near 0.3 (it falls with the fee), and
+#: its take rate (fee + 0.1) stays under 0.5 for fees up to 0.4.
+TOY_TARGETS = (
+    {"label": "Incumbent GMV share about 0.26", "metric": "gmv_share",
+     "platform": "incumbent", "measure": "mean", "low": 0.22, "high": 0.30, "value": 0.26,
+     "reported": "0.26 (toy)"},
+    {"label": "Incumbent take rate under 0.5", "metric": "take_rate",
+     "platform": "incumbent", "measure": "final", "high": 0.5, "reported": "< 0.5 (toy)"},
+)
+#: The calibration toy's defaults: the toy market's, with little noise (so that the GMV
+#: share falls with the referral fee on every seed).
+TARGETS_DEFAULTS: dict[str, float] = {**MARKET_PARAMS, "noise": 0.005}
+
+
+def market_targets(scenario: str, params: Mapping[str, Any], seed: int,
+                   steps: int) -> dict[str, pd.DataFrame]:
+    """The toy :func:`market` with a ``targets`` table scored as the real model's are
+    (:func:`model.targets.evaluate` over :data:`TOY_TARGETS`): a cheap model to calibrate."""
+    from model.config import TargetConfig
+    from model.targets import evaluate
+
+    tables = market(scenario, {**TARGETS_DEFAULTS, **params}, seed, steps)
+    targets = [TargetConfig(**t) for t in TOY_TARGETS]
+    tables["targets"] = evaluate(targets, tables["platforms"])
+    return tables
+
+
+market_targets.validate = validate_market  # type: ignore[attr-defined]
+market_targets.defaults = TARGETS_DEFAULTS  # type: ignore[attr-defined]

@@ -74,7 +74,8 @@ class ProductConfig:
     selection_effect: float = param(0.3, unit="quality per skill point", low=0.0,
                                     doc="Quality gained by a new product per point of the "
                                         "seller's product-selection skill above 0.5.",
-                                    source="SPEC: product selection is one of three pillars "
+                                    source="docs/sources.md#seller-kinds: "
+                                           "product selection is one of three pillars "
                                            "of seller competence")
     min_quality: float = param(0.05, unit="quality", low=0.0, high=1.0,
                                doc="Lowest quality a product can have.",
@@ -91,12 +92,13 @@ class ProductConfig:
     test_batch_cost: float = param(1.25, unit="x unit cost", low=0.0,
                                    doc="Unit cost of a small test batch, relative to the "
                                        "product line's base cost.",
-                                   source="SPEC: Shein's small-batch testing; small runs "
+                                   source="docs/sources.md#shein: "
+                                          "Shein's small-batch testing; small runs "
                                           "cost more per unit")
     scaled_cost: float = param(0.8, unit="x unit cost", low=0.0,
                                doc="Unit cost once a tested hit is scaled up, relative to the "
                                    "base cost.",
-                               source="SPEC: scaling a hit lowers its unit cost")
+                               source="docs/sources.md#shein: scaling a hit lowers its unit cost")
     test_window_days: int = param(14, unit="days", low=1,
                                   doc="Days a test product sells before it is judged.",
                                   source="model choice: two weekly reviews of sales data")
@@ -106,7 +108,8 @@ class ProductConfig:
     test_selection: float = param(0.8, unit="skill (0–1)", low=0.0, high=1.0,
                                   doc="Product-selection skill behind a test-and-scale "
                                       "platform's new designs.",
-                                  source="SPEC: Shein picks designs from trend data")
+                                  source="docs/sources.md#shein: "
+                                         "Shein picks designs from trend data")
     tests_per_category: int = param(2, unit="products per category", low=0,
                                     doc="Test products a test-and-scale platform launches per "
                                         "category at each review.",
@@ -123,30 +126,37 @@ class SellerKindConfig:
 
     unit_cost: float = param(0.45, unit="reference prices per unit", low=0.0,
                              doc="Typical unit cost (spread by sellers.trait_spread).",
-                             source="SPEC: factories sell cheapest, brands dearest")
+                             source="docs/sources.md#seller-kinds: "
+                                    "factories sell cheapest, brands dearest")
     quality: float = param(0.45, unit="quality (0–1)", low=0.0, high=1.0,
                            doc="Typical product quality.",
-                           source="SPEC: brands sell better products than factories and "
+                           source="docs/sources.md#seller-kinds: "
+                                  "brands sell better products than factories and "
                                   "traders")
     selection: float = param(0.3, unit="skill (0–1)", low=0.0, high=1.0,
                              doc="Product-selection competence.",
-                             source="SPEC: three pillars of seller competence")
+                             source="docs/sources.md#seller-kinds: "
+                                    "three pillars of seller competence")
     logistics: float = param(0.4, unit="skill (0–1)", low=0.0, high=1.0,
                              doc="Logistics competence (lowers own shipping cost).",
-                             source="SPEC: three pillars of seller competence")
+                             source="docs/sources.md#seller-kinds: "
+                                    "three pillars of seller competence")
     channel: float = param(0.2, unit="skill (0–1)", low=0.0, high=1.0,
                            doc="Sales-channel (operating) competence: judges prices better.",
-                           source="SPEC: three pillars of seller competence")
+                           source="docs/sources.md#seller-kinds: "
+                                  "three pillars of seller competence")
     capacity: int = param(2, unit="platforms", low=1,
                           doc="Platforms it can run stores on at once.",
-                          source="SPEC: 'big and comprehensive' sellers run many stores")
+                          source="docs/sources.md#seller-kinds: "
+                                 "'big and comprehensive' sellers run many stores")
     cash: float = param(1.0, unit="x sellers.initial_cash", low=0.0,
                         doc="Starting cash relative to the configured mean.",
                         source="model choice: 'giant tree' sellers have deep pockets, 1P lines "
                                "book to the platform")
     fake_reviews: float = param(1.0, unit="relative propensity", low=0.0,
                                 doc="Propensity to buy reviews: what enforcement sweeps catch.",
-                                source="SPEC: 2021 sweep hit traders and big sellers most, "
+                                source="docs/sources.md#enforcement-2021: "
+                                       "2021 sweep hit traders and big sellers most, "
                                        "brands least")
 
 

@@ -57,7 +57,8 @@ class RegionConfig:
     share: float = param(1.0, unit="relative", low=0.0, doc="Relative share of consumers.")
     adoption_growth: float = param(0.0, unit="share per year", low=-0.9,
                                    doc="Yearly growth of online shopping trips.",
-                                   source="SPEC: Brazil x4 in a year; +30% emerging vs +15% "
+                                   source="docs/sources.md#going-global: "
+                                          "Brazil x4 in a year; +30% emerging vs +15% "
                                           "mature")
 
 
@@ -77,6 +78,16 @@ class TargetConfig:
     low: float = param(float("-inf"), unit="-", doc="Lowest value counted as a match.")
     high: float = param(float("inf"), unit="-", doc="Highest value counted as a match.")
     reported: str = param("", unit="-", doc="The figure as the source reports it.")
+    value: float | None = param(None, unit="as the metric",
+                                doc="The reported figure as a number, inside [low, high] "
+                                    "(optional): calibration then scores the distance from "
+                                    "it, not only from the band.")
+
+    def validate(self, prefix: str) -> None:
+        """A point figure must lie inside its own band."""
+        if self.value is not None and not self.low <= self.value <= self.high:
+            raise ConfigError(f"{prefix}.value = {self.value!r}: expected a number inside "
+                              f"the target's band [low, high] = [{self.low:g}, {self.high:g}]")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Content commerce (TikTok-Shop-like): the feed ranks listings by content engagement.
 
 On a content platform much of the traffic is people scrolling a feed who buy on impulse
-(``feed_audience``, ``impulse_rate``; SPEC: a traffic entrance of ~1B daily users turned
+(``feed_audience``, ``impulse_rate``; sources: a traffic entrance of ~1B daily users turned
 shop, "content platforms also create impulse purchases from feed exposure"). What the feed
 shows is decided by engagement, not by search relevance or sales history alone:
 

@@ -46,7 +46,8 @@ class FeeResponse:
                         doc="Referral fee for the band once the platform responds.")
     rival_share: float = param(0.3, unit="share of the band's GMV", low=0.0, high=1.0,
                                doc="Rivals' share of the band (last month) that triggers it.",
-                               source="SPEC: Jan 2024 apparel cut, 17% -> 5% under $15")
+                               source="docs/sources.md#apparel-fee-cut: "
+                                      "Jan 2024 apparel cut, 17% -> 5% under $15")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class SellerConfig:
     kind_shares: dict[str, float] = param(
         {"factory": 0.3, "trader": 0.4, "brand": 0.2, "big_seller": 0.1},
         unit="share", low=0.0, doc="Mix of seller kinds (normalised).",
-        source="SPEC: factories, traders, brands, giant trees and grass")
+        source="docs/sources.md#seller-kinds: factories, traders, brands, giant trees and grass")
     initial_cash: float = param(5_000.0, unit="USD", low=0.0,
                                 doc="Mean starting cash of a seller.")
     review_interval: int = param(7, unit="days", low=1,
@@ -185,7 +186,8 @@ class SellerConfig:
     frozen_holding_cost: float = param(10.0, unit="USD per day", low=0.0,
                                        doc="Cost of stock and debts stranded while a sweep "
                                            "holds a seller's funds.",
-                                       source="SPEC: 2021 sweep froze funds and inventory; "
+                                       source="docs/sources.md#enforcement-2021: "
+                                              "2021 sweep froze funds and inventory; "
                                               "some large sellers went bankrupt")
     overhead_growth: float = param(0.3, unit="exponent", low=0.0, high=2.0,
                                    doc="Store running cost grows as stores^(1+x): 'big and "
@@ -225,10 +227,10 @@ class SellerConfig:
                                         high=1.0,
                                         doc="Chance a seller launches a new product at a "
                                             "review (quality redrawn from its selection skill).",
-                                        source="calibrated: ~40% of sales from products under 12 "
-                                               "months (docs/sources.md); a launch every ~2 years "
-                                               "gives 1 - exp(-0.52) = 0.41 in new_rivals "
-                                               "(0.04 gave 0.79)")
+                                        source="docs/sources.md#new-products, calibrated: ~40% "
+                                               "of sales from products < 12 months; a launch "
+                                               "every ~2 years gives 1 - exp(-0.52) = 0.41 in "
+                                               "new_rivals (0.04 gave 0.79)")
     stock_cover_days: float = param(30.0, unit="days of sales", low=0.0,
                                     doc="Stock a store keeps in a platform's warehouse, in "
                                         "days of its sales; what storage fees are charged on.",
@@ -264,7 +266,7 @@ class PlatformConfig:
     referral_fee: float = param(0.15, unit="share of price", low=0.0, high=0.9,
                                 doc="Default referral fee on each sale (below 1: a fee of "
                                     "100% makes sellers' prices infinite).",
-                                source="SPEC: incumbent referral ≈15%")
+                                source="docs/sources.md#seller-fees: incumbent referral ≈15%")
     fee_tiers: list[FeeTier] = param([], unit="-",
                                      doc="Category and price-tier overrides of the referral fee.")
     fee_responses: list[FeeResponse] = param([], unit="-",
@@ -273,7 +275,8 @@ class PlatformConfig:
     fulfilment: bool = param(True, unit="-", doc="Platform fulfils orders (sellers pay a fee).")
     fulfilment_markup: float = param(0.3, unit="share of unit cost", low=0.0,
                                      doc="Fulfilment fee over the platform's logistics cost.",
-                                     source="SPEC: fulfilment 20–35% of sales, raised often")
+                                     source="docs/sources.md#seller-fees: "
+                                            "fulfilment 20–35% of sales, raised often")
     logistics_cost: float = param(4.0, unit="USD per unit", low=0.0,
                                   doc="Logistics cost per unit at the reference volume.")
     logistics_reference_volume: float = param(
@@ -282,22 +285,24 @@ class PlatformConfig:
     scale_elasticity: float = param(0.15, unit="-", low=0.0, high=1.0,
                                     doc="Unit cost falls as volume^-elasticity (scale economies).")
     delivery_days: float = param(2.0, unit="days", low=0.0, doc="Typical delivery time.",
-                                 source="SPEC: incumbent same/next day; entrants 7–10 days")
+                                 source="docs/sources.md#delivery: "
+                                        "incumbent same/next day; entrants 7–10 days")
     traffic_rule: str = param("organic", unit="-", choices=TRAFFIC_RULES,
                               doc="How listings are ranked into the slate.")
     slate_size: int = param(12, unit="listings", low=1, doc="Listings shown per search.")
     ad_slots: int = param(3, unit="slots", low=0, doc="Sponsored slots at the top of the slate.")
     ad_reserve_cpc: float = param(0.2, unit="USD per click", low=0.0,
                                   doc="Reserve price of the ad auction.",
-                                  source="SPEC: CPC < $0.5 in 2016, > $1.5 by 2024")
+                                  source="docs/sources.md#cpc: CPC < $0.5 in 2016, > $1.5 by 2024")
     organic_stickiness: float = param(0.8, unit="share", low=0.0, high=1.0,
                                       doc="Weight of past sales in organic rank (stickiness).",
-                                      source="SPEC: one listing can stay on top for years")
+                                      source="docs/sources.md#traffic: "
+                                             "one listing can stay on top for years")
     new_seller_boost: float = param(0.0, unit="rank score", low=0.0,
                                     doc="Rank bonus for listings younger than 30 days.")
     coupon_rate: float = param(0.0, unit="share of price", low=0.0, high=0.9,
                                doc="Coupon paid by the platform on each order.",
-                               source="SPEC: Temu hands out large coupons")
+                               source="docs/sources.md#temu: Temu hands out large coupons")
     subsidy_budget: float = param(0.0, unit="USD at reference_consumers", low=0.0,
                                   doc="Budget for coupons; coupons stop when it runs out.")
     marketing_spend: float = param(0.0, unit="USD per day at reference_consumers", low=0.0,
@@ -330,7 +335,8 @@ class PlatformConfig:
     recruit_min_units: float = param(0.0, unit="units per week", low=0.0,
                                      doc="Sellers must sell this much elsewhere to be "
                                          "accepted (recruitment threshold).",
-                                     source="SPEC: TikTok Shop recruits sellers with >= $2M/yr")
+                                     source="docs/sources.md#tiktok-shop: "
+                                            "TikTok Shop recruits sellers with >= $2M/yr")
     price_parity: bool = param(False, unit="-",
                                doc="Demote listings priced higher here than elsewhere.")
     first_party_products: int = param(0, unit="products per category", low=0,
@@ -359,17 +365,19 @@ class PlatformConfig:
     storage_fee: float = param(0.0, unit="USD per unit-month", low=0.0,
                                doc="Fee for stock stored in the platform's warehouses, paid "
                                    "by sellers using its fulfilment (0: none).",
-                               source="SPEC: fulfilment and storage fees were raised repeatedly")
+                               source="docs/sources.md#seller-fees: "
+                                      "fulfilment and storage fees were raised repeatedly")
     logistics_investment: float = param(0.0, unit="USD per day at reference_consumers",
                                         low=0.0,
                                         doc="Spending on warehouses and delivery network; "
                                             "delivery days fall towards delivery_days_floor "
                                             "as it accumulates.",
-                                        source="SPEC: delivery got faster; local and bonded "
+                                        source="docs/sources.md#delivery: "
+                                               "delivery got faster; local and bonded "
                                                "warehouses give next-day delivery")
     delivery_days_floor: float = param(1.0, unit="days", low=0.0,
                                        doc="Fastest delivery logistics investment can reach.",
-                                       source="SPEC: incumbent same / next day")
+                                       source="docs/sources.md#delivery: incumbent same / next day")
     delivery_investment_scale: float = param(
         1e6, unit="USD at reference_consumers", low=1.0,
         doc="Cumulative logistics investment that closes 63% (1 - 1/e) of the gap between "
@@ -383,7 +391,8 @@ class PlatformConfig:
             "membership programme. Consumers join when their expected trips here times the "
             "value of member delivery and perks exceed it (model.membership).")
     membership_delivery_days: float = param(
-        1.0, unit="days", low=0.0, source="SPEC: incumbent same/next day for members",
+        1.0, unit="days", low=0.0, source="docs/sources.md#delivery: "
+                                          "incumbent same/next day for members",
         doc="Delivery time members get from the platform (fulfilled listings), instead of "
             "delivery_days when that is slower.")
     membership_loyalty: float = param(
@@ -401,7 +410,8 @@ class PlatformConfig:
         doc="Sellers choose per store between the platform's fulfilment and shipping "
             "themselves (model.fulfilment); false: every store on a fulfilment platform "
             "uses it, as before.",
-        source="SPEC/S4: sellers weigh FBA fees against their own logistics")
+        source="docs/sources.md#business-models: "
+               "sellers weigh FBA fees against their own logistics")
     own_delivery_days: float = param(
         3.0, unit="days", low=0.0,
         source="model choice: seller-fulfilled orders take days longer than next-day "
@@ -425,11 +435,13 @@ class PlatformConfig:
     auction_lots: int = param(1, unit="items per store per day", low=1,
                               doc="Auction model: listing limit, the items a store may put up "
                                   "for auction each day; the highest bidders win them.",
-                              source="SPEC S4: eBay's listing limits (tighter for new sellers)")
+                              source="docs/sources.md#business-models: "
+                                     "eBay's listing limits (tighter for new sellers)")
     insertion_fee: float = param(0.0, unit="USD per item listed", low=0.0,
                                  doc="Auction model: fee per item put up for auction, paid "
                                      "whether or not it sells.",
-                                 source="SPEC S4: eBay listing (insertion) fees, ~$0.35 an item "
+                                 source="docs/sources.md#business-models: "
+                                        "eBay listing (insertion) fees, ~$0.35 an item "
                                         "beyond a free allowance")
     wholesale_markup: float = param(1.4, unit="x supplier's unit cost", low=1.0,
                                     doc="Retail (1P) model: the platform buys from suppliers "
@@ -441,7 +453,8 @@ class PlatformConfig:
     retail_margin: float = param(0.25, unit="share over wholesale", low=0.0,
                                  doc="Retail (1P) model: the platform's retail price is "
                                      "wholesale times 1 + this (its pricing rule).",
-                                 source="SPEC S5: JD self-operated; model choice: ~20% gross "
+                                 source="docs/sources.md#business-models: "
+                                        "JD self-operated; model choice: ~20% gross "
                                         "margin on retail sales")
     stock_cover_days: float = param(30.0, unit="days of expected sales", low=0.0,
                                     doc="Retail (1P) model: stock the platform buys ahead at "
@@ -461,7 +474,8 @@ class PlatformConfig:
                                      doc="Content model: weight of a listing's content "
                                          "engagement in the 'content' ranking (the virality "
                                          "rule); 0 switches it off.",
-                                     source="SPEC: content virality drives feed exposure")
+                                     source="docs/sources.md#tiktok-shop: "
+                                            "content virality drives feed exposure")
     engagement_gain: float = param(1.0, unit="engagement per smoothed daily unit", low=0.0,
                                    doc="Content model: how much a listing's sales from the feed "
                                        "raise its engagement (shares, likes: virality feeds on "
@@ -538,11 +552,12 @@ class PlatformConfig:
     ad_slots_bounds: list[int] = param(
         [0, 8], unit="slots", low=0,
         doc="[low, high] for the number of sponsored slots (at most the slate size).",
-        source="SPEC: >50% of the page sold as ads by 2021; 8 of a 12-listing slate")
+        source="docs/sources.md#third-party-sellers: "
+               ">50% of the page sold as ads by 2021; 8 of a 12-listing slate")
     ad_reserve_cpc_bounds: list[float] = param(
         [0.0, 2.0], unit="USD per click", low=0.0,
         doc="[low, high] for the ad auction's reserve price.",
-        source="SPEC: CPC < $0.5 in 2016, > $1.5 by 2024")
+        source="docs/sources.md#cpc: CPC < $0.5 in 2016, > $1.5 by 2024")
     coupon_rate_bounds: list[float] = param(
         [0.0, 0.5], unit="share of price", low=0.0, high=0.9,
         doc="[low, high] for the coupon rate (coupons are paid only while the subsidy "

@@ -18,7 +18,7 @@ def parameter_table() -> str:
         "",
         "Generated from `model/config.py` by `python -m model.reference`; do not edit by hand.",
         "Keys are dotted paths as used by `--set` (platforms and other lists by item:",
-        "`platforms.NAME.referral_fee`). Sources: SPEC.md figures where named, else a",
+        "`platforms.NAME.referral_fee`). Sources: a docs/sources.md entry where named, else a",
         "modelling choice.",
     ]
     section = None
