@@ -344,3 +344,24 @@ def test_startup_trials_are_the_same_on_one_worker_and_on_a_process_pool(tmp_pat
         trials = pd.read_csv(out / "trials.csv")
         fees.append(sorted(trials.loc[~trials["defaults"], "referral_fee"]))
     assert fees[0] == fees[1]
+
+
+@pytest.mark.parametrize("scenario", ["fee_creep", "flywheel", "new_rivals"])
+def test_every_shipped_spec_checks_against_its_scenario(scenario):
+    """Each shipped spec names real parameters whose ranges hold the scenario's own values,
+    and a shipped result file sets exactly the spec's free parameters."""
+    from experiments.calibrate import check_spec
+    from experiments.calibrate_spec import load_calibration
+    from experiments.commands import load_params
+
+    folder = REPO / "experiments" / "calibration"
+    spec = load_calibration(folder / f"{scenario}.toml")
+    checked = check_spec(spec, scenario)
+    for p in spec.parameters:
+        assert p.low <= checked.defaults[p.name] <= p.high, p.name
+    result = folder / f"{scenario}_params.toml"
+    if result.exists():
+        params = load_params(str(result))
+        assert set(params) == {p.name for p in spec.parameters}
+        for p in spec.parameters:
+            assert p.low <= params[p.name] <= p.high, p.name
