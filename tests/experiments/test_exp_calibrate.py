@@ -346,7 +346,8 @@ def test_startup_trials_are_the_same_on_one_worker_and_on_a_process_pool(tmp_pat
     assert fees[0] == fees[1]
 
 
-@pytest.mark.parametrize("scenario", ["fee_creep", "flywheel", "new_rivals"])
+@pytest.mark.parametrize("scenario", ["closure_wave", "fee_creep", "flywheel", "global_listing",
+                                      "new_rivals"])
 def test_every_shipped_spec_checks_against_its_scenario(scenario):
     """Each shipped spec names real parameters whose ranges hold the scenario's own values,
     and a shipped result file sets exactly the spec's free parameters."""
