@@ -30,14 +30,19 @@ ranges, fixed overrides and target labels are then checked against the model its
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from experiments.models import DEFAULT_MODEL, ModelSpecError, resolve_model
-from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, flatten
+from experiments.sweep_spec import (
+    MAX_REPLICATIONS,
+    MAX_STEPS,
+    flatten,
+    int_option,
+    is_number,
+)
 
 TOP_KEYS = {"calibration", "fixed", "parameters", "weights"}
 CALIBRATION_KEYS = {
@@ -106,20 +111,9 @@ class CalibrationSpec:
         }
 
 
-def _is_num(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _int(
-    section: dict, key: str, errors: list[str], default: int | None, low: int, high: int
-) -> int | None:
-    value = section.get(key, default)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        errors.append(f"[calibration] {key} = {value!r}: must be an integer in [{low}, {high}]")
-        return low
-    return value
+def _int(section: dict, key: str, errors: list[str], default: int | None, low: int,
+         high: int) -> int | None:
+    return int_option(section, key, errors, default, low, high, section="calibration")
 
 
 def _parse_param(name: str, raw: Any, errors: list[str]) -> FreeParam | None:
@@ -139,7 +133,7 @@ def _parse_param(name: str, raw: Any, errors: list[str]) -> FreeParam | None:
         errors.append(f"{where}: log = {log!r}; allowed: true, false")
         log = False
     rng = raw.get("range")
-    if not (isinstance(rng, list) and len(rng) == 2 and all(_is_num(v) for v in rng)):
+    if not (isinstance(rng, list) and len(rng) == 2 and all(is_number(v) for v in rng)):
         errors.append(f"{where}: range = {rng!r}; must be two finite numbers [low, high]")
         return None
     low, high = float(rng[0]), float(rng[1])
@@ -206,7 +200,7 @@ def parse_calibration(data: dict[str, Any], name: str = "calibration") -> Calibr
         errors.append(f"[weights] = {weights!r}: must be a table of target label = weight")
         weights = {}
     for label, w in weights.items():
-        if not _is_num(w) or w < 0:
+        if not is_number(w) or w < 0:
             errors.append(f"[weights] {label!r} = {w!r}: must be a number >= 0")
     if len(errors) == 1:
         raise CalibrationSpecError(f"invalid calibration: {errors[0]}")

@@ -121,17 +121,20 @@ def flatten(table: dict[str, Any], is_leaf: Any = None, prefix: str = "") -> dic
     return out
 
 
-def _is_num(x: Any) -> bool:
+def is_number(x: Any) -> bool:
+    """A finite int or float (not a bool): what a spec accepts as a number."""
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _int_option(sweep: dict, key: str, errors: list[str], default: int | None,
-                low: int, high: int = 2**63 - 1) -> int | None:
-    value = sweep.get(key, default)
+def int_option(table: dict, key: str, errors: list[str], default: int | None,
+               low: int, high: int = 2**63 - 1, section: str = "sweep") -> int | None:
+    """``table[key]`` (or ``default``) checked to be an integer in [low, high]; a bad value
+    is reported in ``errors`` under ``[section]``."""
+    value = table.get(key, default)
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        errors.append(f"[sweep] {key} = {value!r}: must be an integer in [{low}, {high}]")
+        errors.append(f"[{section}] {key} = {value!r}: must be an integer in [{low}, {high}]")
         return low  # a stand-in, so the one error is not reported again as a missing value
     return value
 
@@ -160,12 +163,12 @@ def _parse_param(name: str, raw: Any, design: str, errors: list[str]) -> ParamSp
         if not isinstance(values, list) or not values:
             errors.append(f"{where}: values = {values!r} must be a non-empty list")
             return None
-        bad = [v for v in values if not (_is_num(v) or isinstance(v, str | bool))]
+        bad = [v for v in values if not (is_number(v) or isinstance(v, str | bool))]
         if bad:
             errors.append(f"{where}: values = {values!r}: {bad[0]!r} is not allowed; give "
                           "finite numbers, strings or booleans")
             return None
-        if kind == "int" and not all(_is_num(v) and float(v).is_integer() for v in values):
+        if kind == "int" and not all(is_number(v) and float(v).is_integer() for v in values):
             errors.append(f"{where}: values = {values!r}: type = 'int' needs whole numbers")
             return None
         if len(set(map(repr, values))) != len(values):
@@ -173,7 +176,7 @@ def _parse_param(name: str, raw: Any, design: str, errors: list[str]) -> ParamSp
             return None
         return ParamSpec(name, values=tuple(values), kind=kind)
     rng = raw["range"]
-    if not (isinstance(rng, list) and len(rng) == 2 and all(_is_num(v) for v in rng)):
+    if not (isinstance(rng, list) and len(rng) == 2 and all(is_number(v) for v in rng)):
         errors.append(f"{where}: range = {rng!r} must be two finite numbers [low, high]")
         return None
     low, high = float(rng[0]), float(rng[1])
@@ -219,7 +222,7 @@ def _parse_metric(i: int, raw: Any, errors: list[str]) -> MetricSpec | None:
         errors.append(f"{where} {raw['name']!r}: last_steps = {last!r} must be an integer >= 1")
     where_filter = raw.get("where", {})
     if not isinstance(where_filter, dict) or not all(
-            _is_num(v) or isinstance(v, str | bool) for v in where_filter.values()):
+            is_number(v) or isinstance(v, str | bool) for v in where_filter.values()):
         errors.append(f"{where} {raw['name']!r}: where = {where_filter!r} must be a table of "
                       "column = value (finite numbers, strings or booleans)")
         where_filter = {}
@@ -263,21 +266,21 @@ def parse_sweep(data: dict[str, Any], name: str = "sweep") -> SweepSpec:
     design = sweep.get("design")
     if design not in DESIGNS:
         errors.append(f"[sweep] design = {design!r}: unknown design; allowed: {list(DESIGNS)}")
-    samples = _int_option(sweep, "samples", errors, None, 1, MAX_RUNS)
+    samples = int_option(sweep, "samples", errors, None, 1, MAX_RUNS)
     if design in ("lhs", "morris", "sobol") and samples is None:
         errors.append(f"[sweep] samples: design {design!r} needs samples = N")
     if design == "sobol" and samples and samples & (samples - 1):
         errors.append(f"[sweep] samples = {samples}: Sobol' sampling needs a power of 2 "
                       f"(e.g. {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()})")
-    reps = _int_option(sweep, "replications", errors, 1, 1, MAX_REPLICATIONS)
-    steps = _int_option(sweep, "steps", errors, None, 1, MAX_STEPS)
+    reps = int_option(sweep, "replications", errors, 1, 1, MAX_REPLICATIONS)
+    steps = int_option(sweep, "steps", errors, None, 1, MAX_STEPS)
     if steps is None:
         errors.append("[sweep] steps: missing; give the number of steps per run")
-    seed = _int_option(sweep, "seed", errors, 12345, 0)
-    levels = _int_option(sweep, "levels", errors, 4, 2, 100)
-    resamples = _int_option(sweep, "resamples", errors, 200, 10, 100_000)
+    seed = int_option(sweep, "seed", errors, 12345, 0)
+    levels = int_option(sweep, "levels", errors, 4, 2, 100)
+    resamples = int_option(sweep, "resamples", errors, 200, 10, 100_000)
     conf = sweep.get("conf_level", 0.95)
-    if not _is_num(conf) or not 0 < conf < 1:
+    if not is_number(conf) or not 0 < conf < 1:
         errors.append(f"[sweep] conf_level = {conf!r}: must be a number in (0, 1)")
     second = sweep.get("second_order", False)
     if not isinstance(second, bool):
