@@ -48,6 +48,13 @@ FLOWS = (
 )
 
 
+# Money that enters the market from outside, and money that leaves it: whatever is not held
+# by sellers or platforms at the end went out through one of these (tested every step).
+MONEY_IN = ("consumer_payments", "membership_fees", "seller_capital")
+MONEY_OUT = ("cost_of_goods", "store_costs", "logistics_charges", "platform_logistics",
+             "marketing", "fixed_costs", "logistics_investment")
+
+
 class Ledger:
     """Today's flows per platform, and their running totals since day 0."""
 
@@ -67,6 +74,17 @@ class Ledger:
             self.total[flow] += values
             values[:] = 0.0
         return closed
+
+    @staticmethod
+    def money_in(flows: dict[str, np.ndarray]) -> float:
+        """USD that entered the market: consumers' payments and memberships, entrants'
+        capital."""
+        return float(sum(flows[flow].sum() for flow in MONEY_IN))
+
+    @staticmethod
+    def money_out(flows: dict[str, np.ndarray]) -> float:
+        """USD that left the market: suppliers, carriers, store and platform running costs."""
+        return float(sum(flows[flow].sum() for flow in MONEY_OUT))
 
     @staticmethod
     def platform_fees(flows: dict[str, np.ndarray]) -> np.ndarray:

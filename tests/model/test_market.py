@@ -75,12 +75,9 @@ def test_money_is_conserved_every_step():
     sellers_after, platforms_after = wealth()
     # Every dollar consumers paid (for goods and memberships, plus entrants' capital) is held
     # by sellers or platforms or went to suppliers, carriers and outside costs.
-    paid = (total["consumer_payments"].sum() + total["membership_fees"].sum()
-            + total["seller_capital"].sum())
+    paid = Ledger.money_in(total)
     kept = (sellers_after - sellers_before) + (platforms_after - platforms_before)
-    outside = sum(total[k].sum() for k in ("cost_of_goods", "store_costs", "logistics_charges",
-                                           "platform_logistics", "marketing", "fixed_costs",
-                                           "logistics_investment"))
+    outside = Ledger.money_out(total)
     assert paid > 1000
     assert total["storage_fees"].sum() > 0 and total["logistics_investment"].sum() > 0
     assert kept + outside == pytest.approx(paid, rel=1e-9, abs=1e-6)
