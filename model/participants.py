@@ -575,6 +575,13 @@ class PlatformConfig:
                "entrant whose traffic depends mainly on price (sources) is never dearer than "
                "the cheapest rival")
 
+    @property
+    def sells_its_own_stock(self) -> bool:
+        """Managed and retail (1P) platforms: the platform sets retail prices, ships the goods
+        itself and charges sellers no fulfilment, storage or shipping; sellers are its
+        suppliers."""
+        return self.business_model in ("managed", "retail")
+
     def validate(self, prefix: str = "") -> None:
         """Sellers can choose fulfilment only where the platform offers it; bounds are
         [low, high] pairs; an adaptive platform starts within them, and its ad slots stay

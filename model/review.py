@@ -236,7 +236,7 @@ class SellerReview:
         ship = self.own_shipping_cost(np.arange(n))
         per_platform = []
         for p in model.platforms:
-            if p.config.business_model in ("managed", "retail"):
+            if p.config.sells_its_own_stock:
                 per_platform.append(np.zeros(n))
             elif p.config.fulfilment:   # storage: the stock a sale needs is kept a while
                 storage = p.storage_fee * self.config.stock_cover_days / DAYS_PER_MONTH
@@ -402,7 +402,7 @@ class SellerReview:
                     pc.retail_margin, platform.unit_logistics_cost)
         parity = np.array([p.config.price_parity for p in model.platforms])
         if parity.any():
-            seller_priced = np.array([p.config.business_model not in ("managed", "retail")
+            seller_priced = np.array([not p.config.sells_its_own_stock
                                       for p in model.platforms])
             listed = s.listed[:n] & s.alive[:n, None]
             compared = np.array([p.compared for p in model.platforms])

@@ -94,7 +94,7 @@ def fulfilled_by_platform(platforms: list) -> np.ndarray:
     """Per platform: whether sellers' orders there are shipped from its warehouses by its
     fulfilment service (a managed or retail platform ships its own stock and charges
     sellers nothing for it)."""
-    return np.array([p.config.fulfilment and p.config.business_model not in ("managed", "retail")
+    return np.array([p.config.fulfilment and not p.config.sells_its_own_stock
                      for p in platforms])
 
 
@@ -276,7 +276,7 @@ def _price_sales(model: MarketModel, seller: np.ndarray, platform: np.ndarray,
         if pl.config.business_model == "managed":   # the supplier is paid its supply price
             rate[on] = fees.managed_margin_rates(price[on], s.supply_price[seller[on], pl.index],
                                                  rate[on])
-        if pl.config.business_model in ("managed", "retail"):
+        if pl.config.sells_its_own_stock:
             logistics[on] = pl.unit_logistics_cost   # the platform ships; sellers pay nothing
         elif pl.config.fulfilment and pl.config.fulfilment_choice:
             fulfilled = on & s.fulfilled[seller, pl.index]
