@@ -59,7 +59,7 @@ bench: $(RUNTIME)
 	$(BIN)/python -m benchmarks.run_all
 
 docs: $(RUNTIME)
-	$(BIN)/python -m model.reference > docs/parameters.md
+	$(BIN)/python -m model.config.reference > docs/parameters.md
 
 lint: $(DEVTOOLS)
 	$(BIN)/ruff check .

@@ -1,12 +1,7 @@
-"""The market's agents: consumers, sellers and platforms as Mesa agents.
+"""The market's agents, importable as ``agents`` too: they live in :mod:`model.agents`."""
 
-Consumers and sellers are many, so their state lives in columnar numpy arrays
-(:class:`ConsumerArrays`, :class:`SellerArrays`) that the model's rules update in one
-vectorised pass; each agent object is a view onto its row, for inspection.
-"""
-
-from agents.consumer import Consumer, ConsumerArrays
-from agents.platform import Platform
-from agents.seller import SELLER_KINDS, Seller, SellerArrays
+from model.agents.consumer import Consumer, ConsumerArrays
+from model.agents.platform import Platform
+from model.agents.seller import SELLER_KINDS, Seller, SellerArrays
 
 __all__ = ["Consumer", "ConsumerArrays", "Platform", "Seller", "SellerArrays", "SELLER_KINDS"]

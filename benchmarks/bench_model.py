@@ -16,9 +16,9 @@ import time
 import numpy as np
 
 from benchmarks.reference_agents import LoopMarket
-from model import shopping
-from model.config import config_from_dict
-from model.metrics import PLATFORM_METRICS
+from model.accounting.metrics import PLATFORM_METRICS
+from model.config.scenario import config_from_dict
+from model.demand import shopping
 
 
 def bench_config(n_consumers: int, n_sellers: int):
@@ -38,7 +38,7 @@ def bench_config(n_consumers: int, n_sellers: int):
 
 
 def year_run() -> None:
-    from model.market import MarketModel
+    from model.market.market_model import MarketModel
     start = time.perf_counter()
     model = MarketModel(bench_config(100_000, 2_000), rng=1)
     built = time.perf_counter()
@@ -114,8 +114,8 @@ def collection_cost(n: int = 100_000, days: int = 5) -> None:
     reporter (each consumer's home platform) against the numpy recorder's whole day."""
     from mesa import DataCollector
 
-    from agents import Consumer
-    from model.market import MarketModel
+    from model.agents.consumer import Consumer
+    from model.market.market_model import MarketModel
     model = MarketModel(bench_config(n, 2_000), rng=1)
     model.run(7)
     collector = DataCollector(agenttype_reporters={Consumer: {"platform": "platform"}})

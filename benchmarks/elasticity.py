@@ -12,8 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from model.config import MarketConfig, config_from_dict
-from model.market import MarketModel
+from model.config.scenario import MarketConfig, config_from_dict
+from model.market.market_model import MarketModel
 
 SEEDS = range(1, 9)
 BASE_FEE, HIGHER_FEE, COUPON = 0.15, 0.18, 0.05

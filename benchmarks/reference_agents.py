@@ -1,6 +1,6 @@
 """A plain per-agent Mesa version of the consumers' daily platform choice.
 
-The same logit as :func:`model.shopping.platform_utilities` + ``logit_choice``, written the
+The same logit as :func:`model.demand.shopping.platform_utilities` + ``logit_choice``, written the
 way a first Mesa model would be: each consumer agent's ``step`` draws whether it shops and
 then compares platforms in Python. It exists only as the benchmark's reference point.
 """

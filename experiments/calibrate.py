@@ -3,7 +3,7 @@
 A calibration spec (:mod:`experiments.calibrate_spec`) names the free parameters and their
 ranges, the targets (the scenario's ``[[targets]]``), the replications per candidate and the
 budget of candidates. Each candidate is scored by the distance of its runs from the targets:
-per target the mean over replications of :func:`model.targets.band_error` (the error in
+per target the mean over replications of :func:`model.accounting.targets.band_error` (the error in
 units of the target's own band: 0 at the reported figure, 1 at the band's edge), combined as
 the weighted mean over targets. Every candidate runs on the same replication seeds (common
 random numbers, so candidates differ by their parameters, not their luck).
@@ -37,7 +37,7 @@ import pandas as pd
 
 from experiments.calibrate_spec import CalibrationSpec, CalibrationSpecError
 from experiments.models import DEFAULT_MODEL, resolve_model, scenario_digest, validator_for
-from model.targets import band_error
+from model.accounting.targets import band_error
 
 STUDY_FILE = "study.db"
 STUDY_NAME = "calibration"
@@ -79,7 +79,7 @@ def config_value(config: Any, key: str) -> Any:
 def _probe_targets(spec: CalibrationSpec, scenario: str) -> tuple[list[str], dict[str, Any]]:
     """Target labels and free-parameter defaults of the model named by the spec."""
     if spec.model == DEFAULT_MODEL:
-        from model.config import load_scenario
+        from model.config.scenario import load_scenario
 
         config = load_scenario(scenario, spec.fixed)
         defaults = {p.name: config_value(config, p.name) for p in spec.parameters}

@@ -16,7 +16,7 @@ from experiments.calibrate import STUDY_FILE, CalibrationError, Checked
 from experiments.calibrate_spec import CalibrationSpec
 from experiments.folders import record
 from experiments.models import DEFAULT_MODEL
-from model.config_toml import _key, _scalar
+from model.config.resolved_toml import _key, _scalar
 
 FILES = (
     "best_params.toml",

@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list() -> int:
-    from model.config import list_scenarios
+    from model.config.scenario import list_scenarios
 
     for name, story in list_scenarios():
         print(f"{name:24s} {story}")

@@ -25,7 +25,7 @@ from experiments.replicate import ci_table
 from experiments.runner import RUN_ID_COLUMNS, SweepOutcome, run_plan
 from experiments.storage import RunStore, StoreError, read_table
 from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, SweepSpecError, load_sweep
-from model.config import ConfigError, MarketConfig, load_scenario, scenario_path
+from model.config.scenario import ConfigError, MarketConfig, load_scenario, scenario_path
 
 
 class CommandError(RuntimeError):
@@ -92,7 +92,7 @@ def check_out(out: Path) -> None:
 
 def check_memory(plan: Plan, workers: int) -> None:
     """Refuse ``workers`` simultaneous runs that together exceed the machine's memory."""
-    from model.sanity import machine_memory
+    from model.config.sanity import machine_memory
 
     copies = min(workers, len(plan.tasks))
     need, have = plan.memory_bytes * copies, machine_memory()
@@ -111,7 +111,7 @@ def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
     """The scenario's own run length for the real model; 100 for other models."""
     if model != DEFAULT_MODEL:
         return 100
-    from model.config import load_scenario
+    from model.config.scenario import load_scenario
 
     return int(load_scenario(scenario, overrides=overrides).steps)
 

@@ -73,7 +73,7 @@ def resolve_model(ref: str) -> ModelFn:
 
 def _scenario_data(scenario: str) -> dict[str, Any]:
     """A scenario file parsed once per version (validating many design points re-uses it)."""
-    from model.config import scenario_path
+    from model.config.scenario import scenario_path
 
     path = scenario_path(scenario)
     try:
@@ -87,7 +87,7 @@ def _scenario_data(scenario: str) -> dict[str, Any]:
 def _parse_scenario(path: str, stamp: int) -> dict[str, Any]:
     import tomllib
 
-    from model.config import ConfigError
+    from model.config.scenario import ConfigError
 
     try:
         data = tomllib.loads(Path(path).read_text())
@@ -100,7 +100,7 @@ def _parse_scenario(path: str, stamp: int) -> dict[str, Any]:
 def _validate_real(scenario: str, params: Mapping[str, Any]) -> Any:
     """Validate overrides against the real scenario configuration (raises ``ConfigError``);
     return the configuration."""
-    from model.config import config_from_dict
+    from model.config.scenario import config_from_dict
 
     return config_from_dict(_scenario_data(scenario), overrides=dict(params))
 
@@ -117,8 +117,8 @@ def scenario_digest(ref: str, scenario: str) -> str:
     identity, so an edited scenario file never passes for the one old results were made with."""
     if ref != DEFAULT_MODEL:
         return ""
-    from model.config import ConfigError, scenario_path
-    from model.config_toml import file_sha256
+    from model.config.resolved_toml import file_sha256
+    from model.config.scenario import ConfigError, scenario_path
 
     try:
         return file_sha256(scenario_path(scenario))
@@ -132,8 +132,8 @@ def resolved_config(ref: str, scenario: str, params: Mapping[str, Any]) -> str |
         return None
     from warnings import catch_warnings, simplefilter
 
-    from model.config import load_scenario
-    from model.config_toml import config_to_toml
+    from model.config.resolved_toml import config_to_toml
+    from model.config.scenario import load_scenario
 
     with catch_warnings():
         simplefilter("ignore")  # warnings about the overrides are reported by the plan
@@ -160,6 +160,6 @@ def scenario_names(ref: str) -> list[str] | None:
     """Known scenario names for the model, or ``None`` when the model has no scenario list."""
     if ref != DEFAULT_MODEL:
         return None
-    from model.config import list_scenarios
+    from model.config.scenario import list_scenarios
 
     return [name for name, _story in list_scenarios()]

@@ -133,7 +133,7 @@ def check_points(model: str, scenario: str, points: list[dict[str, Any]],
     rejects (every point is checked, not a sample: a wrong type may first appear at the last).
 
     Returns what the validator returned for each distinct point (the real model: its
-    :class:`~model.config.MarketConfig`, from which the memory it needs is estimated) and the
+    :class:`~model.config.scenario.MarketConfig`, from which the memory it needs is estimated) and the
     distinct warnings the configuration gave (e.g. an override that a scheduled event later
     resets).
     """
@@ -243,8 +243,8 @@ def plan_replicates(model: str, scenario: str, overrides: dict[str, Any], reps: 
 
 def _largest(configs: list[Any]) -> int:
     """Estimated peak memory of the largest validated configuration (0 when not known)."""
-    from model.config import MarketConfig
-    from model.sanity import estimate_bytes
+    from model.config.sanity import estimate_bytes
+    from model.config.scenario import MarketConfig
 
     sizes = [estimate_bytes(c) for c in configs if isinstance(c, MarketConfig)]
     return max(sizes, default=0)

@@ -24,7 +24,7 @@ from experiments.report_figures import (
     with_move_types,
 )
 from experiments.report_html import scenario_notes, write_index
-from model.config import MarketConfig
+from model.config.scenario import MarketConfig
 from viz.colors import move_kind
 
 WINS_COLUMNS = ("shopper", "sellers_", "gmv")
@@ -136,7 +136,7 @@ def shock_list(calendar: Calendar) -> list[tuple[str, str]]:
 
 
 def wins_table(wins: pd.DataFrame | None) -> pd.DataFrame:
-    """What each platform wins (``model.outcomes.wins_frame``), averaged over runs: one row
+    """What each platform wins (``model.accounting.outcomes.wins_frame``), averaged over runs: one row
     per platform; shoppers, stores by seller kind, share of each category's GMV."""
     if wins is None or wins.empty or "platform" not in wins:
         return pd.DataFrame()

@@ -12,10 +12,10 @@ from warnings import catch_warnings, simplefilter
 
 import pandas as pd
 
-from model.config import MarketConfig, load_scenario
-from model.event_overrides import ShadowedOverrideWarning
-from model.market import MarketModel
-from model.targets import evaluate
+from model.accounting.targets import evaluate
+from model.config.event_overrides import ShadowedOverrideWarning
+from model.config.scenario import MarketConfig, load_scenario
+from model.market.market_model import MarketModel
 
 
 def build_model(scenario: str | MarketConfig, params: Mapping[str, Any] | None = None,

@@ -45,7 +45,7 @@ def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int =
 
 def validate(scenario: str, params: Mapping[str, Any]) -> None:
     """Check a theory base scenario with overrides against the model's configuration."""
-    from model.config import load_scenario
+    from model.config.scenario import load_scenario
 
     load_scenario(str(theory_scenario_path(scenario)), overrides=dict(params))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from model.config import MarketConfig, config_from_dict
+from model.config.scenario import MarketConfig, config_from_dict
 
 
 def two_platform_config(**changes: Any) -> MarketConfig:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import solara
 
-from model.config import list_scenarios
+from model.config.scenario import list_scenarios
 from viz.controls import CsvDownload, RunControls, SettingControls
 from viz.model import DEFAULT_SCENARIO, DashboardModel, controls_for, initial_values
 from viz.network import MigrationNetwork

@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from model.config import MarketConfig, load_scenario
-from model.market import MarketModel
+from model.config.scenario import MarketConfig, load_scenario
+from model.market.market_model import MarketModel
 
 DEFAULT_SCENARIO = "flywheel"
 DASHBOARD_CONSUMERS = 10_000  # interactive size: a scenario larger than this starts scaled down
@@ -75,7 +75,7 @@ class DashboardModel(MarketModel):
 
     Parameters
     ----------
-    scenario_name : a scenario from ``model.config.list_scenarios()``.
+    scenario_name : a scenario from ``model.config.scenario.list_scenarios()``.
     seed : random seed.
     n_consumers, n_sellers : market size (None: the scenario's, capped for interactivity).
     price_sensitivity, multi_homing_share : consumer behaviour (None: the scenario's).

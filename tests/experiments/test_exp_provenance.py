@@ -16,8 +16,8 @@ from experiments.reproduce import reproduce
 from experiments.runner import run_plan
 from experiments.storage import StoreError, latest_records, read_table
 from experiments.sweep_spec import load_sweep
-from model.config import config_from_dict, load_scenario
-from model.market import MarketModel
+from model.config.scenario import config_from_dict, load_scenario
+from model.market.market_model import MarketModel
 from tests.experiments.helpers import SMALL_REAL, write
 
 MODEL = "experiments.runs:simulate"

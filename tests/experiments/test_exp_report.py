@@ -11,7 +11,7 @@ import pytest
 
 from experiments.report import migration_matrix, write_report
 from experiments.report_figures import Calendar, move_balance, with_derived
-from model.config import load_scenario, scenario_path
+from model.config.scenario import load_scenario, scenario_path
 
 MOVES = pd.DataFrame([
     # step, from, to, move, sellers

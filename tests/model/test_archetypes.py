@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.seller import SELLER_KINDS
-from model.config import config_from_dict
-from model.market import MarketModel
+from model.agents.seller import SELLER_KINDS
+from model.config.scenario import config_from_dict
+from model.market.market_model import MarketModel
 from tests.conftest import two_platform_config
 
 TRADER = SELLER_KINDS.index("trader")
@@ -299,7 +299,7 @@ def test_platform_closed_to_outside_sellers_keeps_only_its_own_lines():
 
 
 def test_a_grouped_listing_is_one_store_closed_together_and_costed_once():
-    from model.settlement import store_running_cost
+    from model.accounting.settlement import store_running_cost
     model = market(
         [{"name": "us", "kind": "marketplace", "listing_group": "global",
           "initial_awareness": 0.8, "initial_sellers": 0.6},

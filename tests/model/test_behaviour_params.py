@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents import SELLER_KINDS
-from model.config import ConfigError
-from model.market import MarketModel
-from model.traffic import rank_scores
+from model.agents.seller import SELLER_KINDS
+from model.config.scenario import ConfigError
+from model.market.market_model import MarketModel
+from model.platforms.traffic import rank_scores
 from tests.conftest import two_platform_config
 
 FACTORY = SELLER_KINDS.index("factory")

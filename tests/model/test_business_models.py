@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import auction_market
-from model.config import config_from_dict
-from model.ledger import Ledger
-from model.market import MarketModel
+from model.accounting.ledger import Ledger
+from model.config.scenario import config_from_dict
+from model.market.market_model import MarketModel
+from model.platforms import auction_market
 
 
 def market(platforms, seed=1, consumers=6000, sellers=250, **sellers_cfg):

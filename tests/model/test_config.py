@@ -6,14 +6,14 @@ import dataclasses
 
 import pytest
 
-from model.config import (
+from model.config.params import ConfigError, describe
+from model.config.scenario import (
     MarketConfig,
     PlatformConfig,
     config_from_dict,
     list_scenarios,
     load_scenario,
 )
-from model.params import ConfigError, describe
 
 
 def test_every_parameter_has_unit_and_doc():
@@ -97,7 +97,7 @@ def test_every_shipped_scenario_loads_and_tells_its_story():
 def test_parameter_reference_document_is_up_to_date():
     from pathlib import Path
 
-    from model.reference import parameter_table
+    from model.config.reference import parameter_table
     document = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
     assert document.read_text() == parameter_table(), (
-        "docs/parameters.md is stale: regenerate with python -m model.reference")
+        "docs/parameters.md is stale: regenerate with python -m model.config.reference")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.seller import SellerArrays
-from model import migration, pricing
-from model.config import SellerConfig, config_from_dict
-from model.market import MarketModel
+from model.agents.seller import SellerArrays
+from model.config.scenario import SellerConfig, config_from_dict
+from model.market.market_model import MarketModel
+from model.supply import migration, pricing
 
 
 def duopoly(**overrides):
@@ -191,7 +191,7 @@ def test_the_same_scenario_tells_the_same_story_at_three_sizes():
 
 
 def test_organic_visibility_is_one_on_top_and_zero_for_ads_and_off_the_slate():
-    from model.storefront import organic_visibility
+    from model.platforms.allocation import organic_visibility
 
     model = MarketModel(duopoly(), rng=6)
     model.run(8)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.config import config_from_dict
-from model.market import MarketModel
+from model.config.scenario import config_from_dict
+from model.market.market_model import MarketModel
 
 SEEDS = tuple(range(1, 9))  # per-seed noise is large; 8 pairs give a clear mean effect
 

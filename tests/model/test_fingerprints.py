@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.config import list_scenarios
+from model.config.scenario import list_scenarios
 from tests.model.fingerprint import fingerprint
 
 STORED = json.loads((Path(__file__).parent / "fingerprints.json").read_text())

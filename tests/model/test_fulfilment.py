@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.config import ConfigError
-from model.fulfilment import prefers_fulfilment
-from model.ledger import Ledger
-from model.market import MarketModel
+from model.accounting.ledger import Ledger
+from model.config.scenario import ConfigError
+from model.market.market_model import MarketModel
+from model.supply.fulfilment import prefers_fulfilment
 from tests.conftest import two_platform_config
 
 KINDS = ("factory", "trader", "brand", "big_seller")

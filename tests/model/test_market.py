@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents import Consumer, Platform, Seller
-from agents.seller import SELLER_KINDS
-from model.ledger import Ledger
-from model.market import MarketModel
-from model.metrics import PLATFORM_METRICS
+from model.accounting.ledger import Ledger
+from model.accounting.metrics import PLATFORM_METRICS
+from model.agents.consumer import Consumer
+from model.agents.platform import Platform
+from model.agents.seller import SELLER_KINDS, Seller
+from model.market.market_model import MarketModel
 from tests.conftest import two_platform_config
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import fees, logistics, network, pricing, shopping, traffic
-from model.auction import generalized_second_price
-from model.config import FeeTier
+from model.config.scenario import FeeTier
+from model.demand import shopping
+from model.platforms import fees, logistics, traffic
+from model.platforms.ad_auction import generalized_second_price
+from model.supply import pricing
+from model.world import network
 
 
 class TestAuction:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import model.market as market_module
-from agents import Consumer
-from model import membership
-from model.market import MarketModel
+from model.agents.consumer import Consumer
+from model.demand import membership
+from model.market.market_model import MarketModel
 from tests.conftest import two_platform_config
 
 CUT_DAY = 91

@@ -6,8 +6,8 @@ import mesa
 import numpy as np
 import pytest
 
-from model.config import ConfigError
-from model.market import MarketModel
+from model.config.scenario import ConfigError
+from model.market.market_model import MarketModel
 from tests.conftest import two_platform_config
 
 SMALL = {"consumers.n_consumers": 400, "sellers.n_sellers": 40}

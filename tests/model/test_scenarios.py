@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.config import MarketConfig, list_scenarios, load_scenario
-from model.market import MarketModel
-from model.targets import measure
+from model.accounting.targets import measure
+from model.config.scenario import MarketConfig, list_scenarios, load_scenario
+from model.market.market_model import MarketModel
 
 SCENARIOS = ("flywheel", "new_rivals", "fee_creep", "closure_wave", "apparel_fee_cut",
              "platform_models", "global_listing")

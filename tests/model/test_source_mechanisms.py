@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.seller import SELLER_KINDS
-from model.config import config_from_dict
-from model.market import MarketModel
+from model.agents.seller import SELLER_KINDS
+from model.config.scenario import config_from_dict
+from model.market.market_model import MarketModel
 from tests.conftest import two_platform_config
 
 FACTORY = SELLER_KINDS.index("factory")

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model.config import ConfigError, MarketConfig, config_from_dict
-from model.market import MarketModel
-from model.metrics import LEVER_METRICS
+from model.accounting.metrics import LEVER_METRICS
+from model.config.scenario import ConfigError, MarketConfig, config_from_dict
+from model.market.market_model import MarketModel
 
 
 def market(days: int = 365, **changes: Any) -> MarketConfig:
@@ -237,7 +237,7 @@ def test_fee_creep_adaptive_raises_its_take_rate_by_itself() -> None:
     """The fee_creep market with no scripted fee rises: the adaptive incumbent, whose
     shoppers stay for next-day delivery, charges its sellers more in its second year than in
     its first, and more than its fixed self (which keeps the 2016 levers)."""
-    from model.config import load_scenario
+    from model.config.scenario import load_scenario
 
     size = {"consumers.n_consumers": 2000, "steps": 730}
     rises, above_fixed = [], []

@@ -10,11 +10,12 @@ import typing
 import numpy as np
 import pytest
 
-from model.config import ConfigError, MarketConfig, load_scenario
-from model.market import MarketModel
-from model.params import build
-from model.participants import ConsumerConfig, PlatformConfig, SellerConfig
-from model.sanity import BYTES_PER_CONSUMER, check_fits, estimate_bytes, machine_memory
+from model.config.params import build
+from model.config.participants import ConsumerConfig, SellerConfig
+from model.config.platforms import PlatformConfig
+from model.config.sanity import BYTES_PER_CONSUMER, check_fits, estimate_bytes, machine_memory
+from model.config.scenario import ConfigError, MarketConfig, load_scenario
+from model.market.market_model import MarketModel
 
 SMALL = {"consumers.n_consumers": 400, "sellers.n_sellers": 40}
 

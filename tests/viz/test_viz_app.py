@@ -7,7 +7,7 @@ import pytest
 import solara
 import solara.widgets
 
-from model.config import list_scenarios, load_scenario
+from model.config.scenario import list_scenarios, load_scenario
 from tests.viz.conftest import SMALL
 from viz import app
 from viz.model import (

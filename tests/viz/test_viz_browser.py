@@ -13,7 +13,7 @@ import time
 import pandas as pd
 import pytest
 
-from model.config import list_scenarios, load_scenario
+from model.config.scenario import list_scenarios, load_scenario
 from tests.viz.conftest import CHART_NAMES
 from viz.model import DEFAULT_SCENARIO, controls_for
 

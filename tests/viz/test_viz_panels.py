@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.config import list_scenarios, load_scenario
+from model.config.scenario import list_scenarios, load_scenario
 from viz.colors import ENTRY, EXIT, PALETTE, PSEUDO_COLORS, color_scale, platform_colors
 from viz.data import add_dates, frames, mask_before_launch, platform_table, records, thin_steps
 from viz.model import DashboardModel

@@ -1,0 +1,225 @@
+"""The market model: one step is one day.
+
+A day runs one way through the chain
+
+    scheduled shocks -> platforms spend on growth -> consumers choose a platform ->
+    platforms allocate traffic (slates, ad auction) -> consumers pick a listing ->
+    purchases settle -> feedback (habit, word of mouth, ratings) -> periodic reviews
+    (sellers weekly, platforms monthly, memberships) -> collection
+
+using Mesa's event scheduling: shocks are one-off events, reviews and data collection
+recurring ones. Each phase is a function of the market's state
+(:class:`~model.market.state.MarketState`) and the day; this class builds the state,
+schedules the phases and owns nothing a phase calls back into. Every random draw comes from
+``self.rng``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from mesa import Model
+from mesa.time import Priority, Schedule
+
+from model.accounting import outcomes
+from model.accounting.collection import close_day
+from model.agents.seller import SELLER_KINDS
+from model.config.scenario import MarketConfig
+from model.demand import feedback, membership
+from model.demand.purchases import serve_shoppers
+from model.demand.trips import draw_trips
+from model.market.mesa_interface import market_datacollector, resolve_config
+from model.market.setup import build_market
+from model.platforms.allocation import refresh_slates
+from model.platforms.entry_exit import launch_platform
+from model.platforms.review import REVIEW_DAYS, review_platforms
+from model.platforms.spending import spend_on_growth
+from model.supply.migration import ENTRY, EXIT, NONE
+from model.world import network
+from model.world.events import EVENT_LEAD, ScheduledShock
+
+PLATFORM_REVIEW_DAYS = REVIEW_DAYS  # platforms review monthly
+
+#: The market's state, readable on the model too (``model.sellers``, ``model.ledger``, ...).
+STATE_FIELDS = ("platform_names", "category_names", "region_names", "reference_price",
+                "category_weight", "event_log", "market_scale", "platform_cash", "platforms",
+                "platform_by_name", "serves", "consumers", "contacts", "sellers",
+                "seller_agents", "review", "price_index", "listings", "arrivals", "band_gmv",
+                "category_gmv", "slates", "ledger", "recorder", "membership_fee")
+
+
+class MarketModel(Model):
+    """Consumers, sellers and platforms in one e-commerce market.
+
+    Parameters
+    ----------
+    config : the scenario; defaults to the ``flywheel`` scenario.
+    rng : seed (int) or numpy Generator; the only source of randomness.
+    scenario : instead of ``config``, a scenario name or TOML path.
+    overrides : dotted keys applied to the scenario, e.g. ``{"events.apparel_cut.day": 200}``.
+    **settings : more dotted keys as keyword arguments (what ``mesa.batch_run`` passes).
+
+    The model runs until ``config.steps`` days (``running`` turns False there), so
+    ``run_model()`` and ``mesa.batch_run(MarketModel, parameters={"scenario": "flywheel",
+    "consumers.n_consumers": [1000, 2000]}, rng=[1, 2])`` work; ``model.datacollector`` has
+    a column per platform and metric, e.g. ``"gmv_share[incumbent]"``.
+
+    Examples
+    --------
+    >>> from model.config import load_scenario
+    >>> cfg = load_scenario("flywheel", {"consumers.n_consumers": 500, "sellers.n_sellers": 60})
+    >>> m = MarketModel(cfg, rng=1)
+    >>> m.run(3)
+    >>> len(m.platform_frame()) == 3 * len(m.platform_names)
+    True
+    """
+
+    def __init__(self, config: MarketConfig | str | None = None, *,
+                 rng: int | np.random.Generator | None = None, scenario: str | None = None,
+                 overrides: Mapping[str, Any] | None = None, **settings: Any) -> None:
+        config = resolve_config(config, scenario, overrides, settings)
+        super().__init__(rng=rng)
+        self.config = config
+        self.market = build_market(config, self)
+        for name in STATE_FIELDS:
+            setattr(self, name, getattr(self.market, name))
+        self.datacollector = market_datacollector(self.market)
+        self._kept: list[object] = []
+
+        market = self.market
+        for event in config.events:
+            shock = ScheduledShock(market, event)
+            self._at(shock.fire, event.day - EVENT_LEAD, Priority.HIGH, owner=shock)
+        for platform in self.platforms:
+            if not platform.launched:
+                self._at(partial(launch_platform, market, platform),
+                         platform.config.launch_day - EVENT_LEAD, Priority.HIGH)
+        self.schedule_recurring(self.review.run, Schedule(
+            interval=config.sellers.review_interval, start=config.sellers.review_interval))
+        self._every(partial(review_platforms, market), PLATFORM_REVIEW_DAYS)
+        for platform in self.platforms:
+            if platform.config.membership_fee > 0:
+                self._every(partial(membership.review_membership, market, platform),
+                            platform.config.membership_review_days)
+        self.schedule_recurring(self.collect, Schedule(interval=1.0, start=1.0),
+                                priority=Priority.LOW)
+
+    def _at(self, callback: Callable[[], None], time: float, priority: Priority,
+            owner: object | None = None) -> None:
+        """A one-off phase at ``time``; Mesa holds callbacks weakly, so they are kept here."""
+        self._kept.append(owner if owner is not None else callback)
+        self.schedule_event(callback, at=time, priority=priority)
+
+    def _every(self, callback: Callable[[], None], days: float) -> None:
+        """A recurring phase every ``days`` days, from day ``days``."""
+        self._kept.append(callback)
+        self.schedule_recurring(callback, Schedule(interval=days, start=days))
+
+    # ----------------------------------------------------------------- helpers
+    @property
+    def running(self) -> bool:
+        """False once the configured horizon (``config.steps`` days) is reached."""
+        return self._running and self.steps < self.config.steps
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self._running = value
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far (the current day while a step runs)."""
+        return self.steps
+
+    def run(self, days: int) -> None:
+        """Advance ``days`` days (reviews and data collection included)."""
+        self.run_for(days)
+
+    # ----------------------------------------------------------------- the day
+    def step(self) -> None:
+        """One day: platforms spend, consumers shop, platforms allocate traffic, purchases
+        settle, feedback."""
+        market, day, cfg = self.market, self.day, self.config.consumers
+        spend_on_growth(market)
+        trips = draw_trips(market)
+        trip, platforms = np.nonzero(trips.consider)
+        visitors = trips.consumer[trip]
+        attention = 1.0 / trips.consider.sum(axis=1)[trip]   # a trip's attention split over slates
+        np.add.at(market.arrivals, (platforms, trips.category[trip]), attention)
+        refresh_slates(market)
+        buyers, bought_on, units_today = serve_shoppers(
+            market, trips.consumer, trips.category, trips.consider, trips.offset, trips.impulse)
+        if market.membership_fee.any():   # members' fees, net of their consumer surplus
+            paid = membership.charge(market.consumers.member, market.membership_fee,
+                                     market.platform_cash, market.ledger)
+            market.surplus_today -= paid
+        loyalty = np.array([p.config.loyalty for p in market.platforms])
+        feedback.update_habit(market.consumers, visitors, platforms, cfg.habit_gain * loyalty,
+                              cfg.habit_decay, day)
+        feedback.spread_word_of_mouth(market.consumers, *market.contacts, buyers, bought_on,
+                                      cfg.word_of_mouth, self.rng, market.brand)
+        feedback.update_sales_score(market.sellers, units_today,
+                                    self.config.ranking.sales_memory)
+
+    def collect(self) -> None:
+        """Close the day's books, record every metric, and let Mesa's DataCollector read
+        the day's row."""
+        close_day(self.market)
+        self.datacollector.collect(self)
+
+    def shopping_rates(self) -> np.ndarray:
+        """Each consumer's chance of a shopping trip today."""
+        return self.market.shopping_rates()
+
+    # ----------------------------------------------------------------- outputs
+    def platform_frame(self) -> pd.DataFrame:
+        """Per platform and day: consumers, orders, GMV, shares, sellers, fees, CPC, prices."""
+        return self.recorder.platform_frame()
+
+    def migration_frame(self) -> pd.DataFrame:
+        """Seller moves per review: from -> to platform, by type of move."""
+        labels = {i: name for i, name in enumerate(self.platform_names)}
+        labels.update({ENTRY: "(entry)", EXIT: "(exit)", NONE: "(none)"})
+        return self.recorder.migration_frame(labels)
+
+    def seller_profit_frame(self) -> pd.DataFrame:
+        """Daily seller profit by kind (USD): the change in sellers' wealth, not counting the
+        capital entrants bring in (owners' money, not income)."""
+        return self.recorder.seller_profit_frame()
+
+    def wins_frame(self) -> pd.DataFrame:
+        """Per platform: shoppers, third-party stores by seller kind, share of each
+        category's GMV (:func:`model.accounting.outcomes.wins_frame`)."""
+        return outcomes.wins_frame(self.platform_names, self.category_names, SELLER_KINDS,
+                                   self.sellers, self.consumers.last_visit, self.category_gmv,
+                                   self.day)
+
+    def consumer_network(self) -> nx.Graph:
+        """The word-of-mouth network as a networkx graph (for analysis; large at 10^6)."""
+        return network.to_networkx(*self.contacts)
+
+    def seller_network(self) -> nx.Graph:
+        """The sellers' peer network as a networkx graph."""
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.sellers.count))
+        graph.add_edges_from(zip(self.review.peer_source.tolist(),
+                                 self.review.peer_target.tolist(), strict=True))
+        return graph
+
+    def seller_frame(self) -> pd.DataFrame:
+        """One row per open store: seller, kind, category, platform, cost, price, cash."""
+        s, n = self.sellers, self.sellers.count
+        rows, cols = np.nonzero(s.listed[:n] & s.alive[:n, None])
+        return pd.DataFrame({
+            "seller": rows,
+            "kind": np.array(SELLER_KINDS)[s.kind[rows]],
+            "category": np.array(self.category_names)[s.category[rows]],
+            "platform": np.array(self.platform_names)[cols],
+            "unit_cost": s.unit_cost[rows],
+            "price": s.price[rows, cols],
+            "cash": s.cash[rows],
+        })
