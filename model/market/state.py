@@ -10,7 +10,7 @@ model's clock and event list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import mesa
 import numpy as np
@@ -24,7 +24,21 @@ if TYPE_CHECKING:
     from model.agents.seller import SellerAgents, SellerArrays
     from model.config.scenario import MarketConfig
     from model.platforms.traffic import Slate
-    from model.supply.review import SellerReview
+
+
+class SellerProcess(Protocol):
+    """What the other phases ask of the sellers' slow cadence
+    (:class:`model.supply.review.SellerReview`): its peer network, recruiting stores for a
+    platform, and per-seller costs and risks."""
+
+    peer_source: np.ndarray
+    peer_target: np.ndarray
+
+    def recruit(self, p: int, share: float, kind: int | None = None) -> int: ...
+
+    def fake_review_propensity(self, sellers: np.ndarray) -> np.ndarray: ...
+
+    def own_shipping_cost(self, sellers: np.ndarray) -> np.ndarray: ...
 
 
 class Calendar:
@@ -93,7 +107,7 @@ class MarketState:
         self.contacts: tuple[np.ndarray, np.ndarray]
         self.sellers: SellerArrays
         self.seller_agents: SellerAgents
-        self.review: SellerReview
+        self.review: SellerProcess
         self.band_gmv: np.ndarray   # this month, by price band
         self.ledger: Ledger
         self.recorder: Recorder
