@@ -60,6 +60,7 @@ bench: $(RUNTIME)
 
 docs: $(RUNTIME)
 	$(BIN)/python -m model.config.reference > docs/parameters.md
+	$(BIN)/python docs/import_graph.py
 
 lint: $(DEVTOOLS)
 	$(BIN)/ruff check .
