@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.models import _REGISTERED, register_model
-from experiments.toy import TARGETS_DEFAULTS, market_targets
+from experiments.models.registry import _REGISTERED, register_model
+from experiments.models.toy import TARGETS_DEFAULTS, market_targets
 from model.targets import band_error
 from tests.experiments.helpers import REPO, run_cli, subprocess_env, write
 
@@ -300,8 +300,8 @@ def test_another_calibration_in_the_same_folder_is_refused(tmp_path):
 
 
 def test_the_shipped_new_rivals_spec_is_valid():
-    from experiments.calibrate import check_spec
-    from experiments.calibrate_spec import load_calibration
+    from experiments.calibration.spec import load_calibration
+    from experiments.calibration.study import check_spec
 
     spec = load_calibration(REPO / "experiments" / "calibration" / "new_rivals.toml")
     checked = check_spec(spec, "new_rivals")
@@ -351,8 +351,8 @@ def test_startup_trials_are_the_same_on_one_worker_and_on_a_process_pool(tmp_pat
 def test_every_shipped_spec_checks_against_its_scenario(scenario):
     """Each shipped spec names real parameters whose ranges hold the scenario's own values,
     and a shipped result file sets exactly the spec's free parameters."""
-    from experiments.calibrate import check_spec
-    from experiments.calibrate_spec import load_calibration
+    from experiments.calibration.spec import load_calibration
+    from experiments.calibration.study import check_spec
     from experiments.commands import load_params
 
     folder = REPO / "experiments" / "calibration"

@@ -15,7 +15,7 @@ import sys
 
 import pandas as pd
 
-from experiments.runs import simulate
+from experiments.models.market import simulate
 from model.config import list_scenarios
 
 SIZE = {"consumers.n_consumers": 1500, "sellers.n_sellers": 80}

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from experiments.commands import sweep_summary
-from experiments.executors import make_backend
-from experiments.plan import plan_replicates, plan_sweep
-from experiments.runner import run_plan
-from experiments.sweep_spec import load_sweep
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.plan import plan_replicates, plan_sweep
+from experiments.pipeline.runner import run_plan
+from experiments.sweeps.spec import load_sweep
 from model.config import ConfigError, load_scenario
 from model.event_overrides import ShadowedOverrideWarning
 from tests.conftest import two_platform_config

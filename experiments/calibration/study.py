@@ -1,6 +1,6 @@
 """``flywheel calibrate``: fit free parameters to a scenario's reported figures.
 
-A calibration spec (:mod:`experiments.calibrate_spec`) names the free parameters and their
+A calibration spec (:mod:`experiments.calibration.spec`) names the free parameters and their
 ranges, the targets (the scenario's ``[[targets]]``), the replications per candidate and the
 budget of candidates. Each candidate is scored by the distance of its runs from the targets:
 per target the mean over replications of :func:`model.targets.band_error` (the error in
@@ -35,8 +35,14 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.calibrate_spec import CalibrationSpec, CalibrationSpecError
-from experiments.models import DEFAULT_MODEL, resolve_model, scenario_digest, validator_for
+from experiments.calibration.spec import CalibrationSpec, CalibrationSpecError
+from experiments.models.registry import (
+    DEFAULT_MODEL,
+    default_steps,
+    resolve_model,
+    scenario_digest,
+    validator_for,
+)
 from model.targets import band_error
 
 STUDY_FILE = "study.db"
@@ -100,8 +106,6 @@ def _probe_targets(spec: CalibrationSpec, scenario: str) -> tuple[list[str], dic
 def check_spec(spec: CalibrationSpec, scenario: str) -> Checked:
     """Check the spec against the model before any run: the scenario, the fixed overrides,
     both ends of every range, and the target labels and weights."""
-    from experiments.commands import default_steps
-
     if spec.scenario is not None and spec.scenario != scenario:
         raise CalibrationError(
             f"[calibration] scenario = {spec.scenario!r}: this spec is for "
@@ -233,7 +237,7 @@ def open_study(out: Path, spec: CalibrationSpec, scenario: str) -> Any:
 
 def set_aside_study(out: Path) -> Path:
     """Move a different calibration's files out of ``out`` (to ``OUT.old-TIMESTAMP``)."""
-    from experiments.folders import set_aside
+    from experiments.storage.folders import set_aside
 
     return set_aside(out)
 
@@ -252,7 +256,7 @@ def counted(study: Any) -> int:
 
 def with_overrides(spec: CalibrationSpec, budget: int | None, reps: int | None) -> CalibrationSpec:
     """The spec with the command line's ``--budget`` and ``--reps`` in place of its own."""
-    from experiments.calibrate_spec import MAX_BUDGET, MAX_REPLICATIONS
+    from experiments.calibration.spec import MAX_BUDGET, MAX_REPLICATIONS
 
     for flag, value, high in (("--budget", budget, MAX_BUDGET), ("--reps", reps, MAX_REPLICATIONS)):
         if value is not None and (isinstance(value, bool) or not 1 <= value <= high):
