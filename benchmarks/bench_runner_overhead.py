@@ -22,11 +22,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from experiments.executors import make_backend
-from experiments.models import DEFAULT_MODEL, resolve_model
-from experiments.plan import Plan, plan_replicates
-from experiments.runner import run_plan
-from experiments.storage import latest_records
+from experiments.models.registry import DEFAULT_MODEL, resolve_model
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.plan import Plan, plan_replicates
+from experiments.pipeline.runner import run_plan
+from experiments.storage.store import latest_records
 
 TARGET_S = 1.0
 
@@ -41,7 +41,7 @@ def direct(plan: Plan) -> float:
 
 def _warm() -> int:
     """Start a pool worker and import the runner there before timing."""
-    import experiments.runner  # noqa: F401
+    import experiments.pipeline.runner  # noqa: F401
 
     return os.getpid()
 

@@ -21,7 +21,7 @@ import shlex
 import signal
 import sys
 
-from experiments.models import DEFAULT_MODEL
+from experiments.models.registry import DEFAULT_MODEL
 
 
 def parse_assignments(items: list[str]) -> dict[str, object]:
@@ -201,7 +201,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "analyze":
         return commands.cmd_analyze(args.directory, args.out)
     if args.command == "reproduce":
-        from experiments.reproduce import cmd_reproduce
+        from experiments.pipeline.reproduce import cmd_reproduce
 
         return cmd_reproduce(args.directory, args.run_id)
     if args.command == "theory":

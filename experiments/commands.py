@@ -17,19 +17,16 @@ from warnings import catch_warnings, simplefilter
 
 import pandas as pd
 
-from experiments.executors import ExecutorError, make_backend
-from experiments.folders import claimable, record
-from experiments.models import DEFAULT_MODEL
-from experiments.plan import Plan, PlanError, plan_replicates, plan_sweep
-from experiments.replicate import ci_table
-from experiments.runner import RUN_ID_COLUMNS, SweepOutcome, run_plan
-from experiments.storage import RunStore, StoreError, read_table
-from experiments.sweep_spec import MAX_REPLICATIONS, MAX_STEPS, SweepSpecError, load_sweep
-from model.config.scenario import ConfigError, MarketConfig, load_scenario, scenario_path
-
-
-class CommandError(RuntimeError):
-    """A user error to print without a traceback (exit status 2)."""
+from experiments.errors import CommandError
+from experiments.models.registry import DEFAULT_MODEL, default_steps
+from experiments.pipeline.executors import ExecutorError, make_backend
+from experiments.pipeline.plan import Plan, PlanError, plan_replicates, plan_sweep
+from experiments.pipeline.replicate import ci_table
+from experiments.pipeline.runner import RUN_ID_COLUMNS, SweepOutcome, run_plan
+from experiments.storage.folders import claimable, record
+from experiments.storage.store import RunStore, StoreError, read_table
+from experiments.sweeps.spec import MAX_REPLICATIONS, MAX_STEPS, SweepSpecError, load_sweep
+from model.config import ConfigError, MarketConfig, load_scenario, scenario_path
 
 
 def parse_sets(items: list[str] | None) -> dict[str, Any]:
@@ -54,7 +51,7 @@ def load_params(path: str | None) -> dict[str, Any]:
     as the ``best_params.toml`` that ``flywheel calibrate`` writes."""
     if path is None:
         return {}
-    from experiments.sweep_spec import flatten
+    from experiments.sweeps.spec import flatten
 
     file = Path(path)
     if not file.is_file():
@@ -105,15 +102,6 @@ def check_memory(plan: Plan, workers: int) -> None:
 def _check_count(flag: str, value: int | None, high: int) -> None:
     if value is not None and (isinstance(value, bool) or not 1 <= value <= high):
         raise CommandError(f"{flag} {value!r}: must be an integer in [1, {high}]")
-
-
-def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
-    """The scenario's own run length for the real model; 100 for other models."""
-    if model != DEFAULT_MODEL:
-        return 100
-    from model.config.scenario import load_scenario
-
-    return int(load_scenario(scenario, overrides=overrides).steps)
 
 
 def _execute(plan: Plan, store: RunStore, workers: int, scheduler: str | None, fresh: bool,
@@ -231,7 +219,7 @@ def report_context(model: str, scenario: str, overrides: dict
 def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, model: str,
                 context: tuple[MarketConfig | None, Path | None] = (None, None),
                 rolling: int = 7, overrides: dict[str, Any] | None = None) -> int:
-    from experiments.report import format_summary, format_wins, write_report
+    from experiments.reports.run_report import format_summary, format_wins, write_report
 
     platforms = read_table(out_dir, "platforms")
     if platforms.empty:
@@ -292,7 +280,7 @@ def print_targets(table: pd.DataFrame, path: Path) -> None:
 
 def sweep_summary(out: Path) -> pd.DataFrame:
     """Per design point: parameters and each metric's mean and 95% CI over replications."""
-    from experiments.sensitivity import load_results
+    from experiments.sweeps.sensitivity import load_results
 
     res = load_results(out)
     points = pd.DataFrame(res.plan["points"]).rename_axis("point").reset_index()
@@ -346,7 +334,7 @@ def cmd_sweep(path: str, *, out: str | None = None, workers: int = 1,
 
 def cmd_analyze(directory: str, out: str | None = None) -> int:
     """Sensitivity indices of a finished sweep, printed and plotted."""
-    from experiments.sensitivity import AnalysisError, analyze
+    from experiments.sweeps.sensitivity import AnalysisError, analyze
 
     if not Path(directory).is_dir():
         raise CommandError(f"DIRECTORY {directory!r}: no such folder (give a sweep's --out)")
@@ -377,8 +365,8 @@ def cmd_theory(names: list[str] | None = None, *, out: str | None = None, worker
                sets: list[str] | None = None, fresh: bool = False,
                progress: bool | None = None) -> int:
     """Run the theory experiments (all, or those named), print the table, write the report."""
-    from experiments.theory_report import print_results, run_theory
-    from experiments.theory_spec import TheorySpecError, load_theory, theory_names
+    from experiments.theory.report import print_results, run_theory
+    from experiments.theory.spec import TheorySpecError, load_theory, theory_names
 
     for flag, value in (("--reps", reps), ("--steps", steps)):
         if value is not None and value < (2 if flag == "--reps" else 1):
@@ -400,10 +388,10 @@ def cmd_calibrate(scenario: str, spec: str, *, out: str | None = None, budget: i
                   command: str = "") -> int:
     """Fit a calibration spec's free parameters to the scenario's targets (resumable), then
     write the best parameters, the distances before and after, the trials and a plot."""
-    from experiments.calibrate import CalibrationError, check_spec, with_overrides
-    from experiments.calibrate_report import command_line, print_summary, write_outputs
-    from experiments.calibrate_run import run_calibration
-    from experiments.calibrate_spec import CalibrationSpecError, load_calibration
+    from experiments.calibration.report import command_line, print_summary, write_outputs
+    from experiments.calibration.search import run_calibration
+    from experiments.calibration.spec import CalibrationSpecError, load_calibration
+    from experiments.calibration.study import CalibrationError, check_spec, with_overrides
 
     check_executor(workers, scheduler)
     out_dir = Path(out or f"results/calibration/{Path(scenario).stem}")

@@ -75,7 +75,7 @@ class DashboardModel(MarketModel):
 
     Parameters
     ----------
-    scenario_name : a scenario from ``model.config.scenario.list_scenarios()``.
+    scenario_name : a scenario from ``model.config.list_scenarios()``.
     seed : random seed.
     n_consumers, n_sellers : market size (None: the scenario's, capped for interactivity).
     price_sensitivity, multi_homing_share : consumer behaviour (None: the scenario's).

@@ -14,13 +14,13 @@ import pytest
 
 from experiments.cli import main
 from experiments.commands import CommandError
-from experiments.models import ModelSpecError, register_model, resolve_model
-from experiments.plan import PlanError, plan_replicates, plan_sweep
-from experiments.storage import RunStore, StoreError
-from experiments.sweep_spec import SweepSpecError, load_sweep
+from experiments.models.registry import ModelSpecError, register_model, resolve_model
+from experiments.pipeline.plan import PlanError, plan_replicates, plan_sweep
+from experiments.storage.store import RunStore, StoreError
+from experiments.sweeps.spec import SweepSpecError, load_sweep
+from model.config import ConfigError, config_from_dict, load_scenario
 from model.config.params import build
 from model.config.participants import ConsumerConfig
-from model.config.scenario import ConfigError, config_from_dict, load_scenario
 
 SMALL = ["--steps", "2", "--set", "consumers.n_consumers=200", "--set", "sellers.n_sellers=20"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.models import _REGISTERED, register_model
-from experiments.toy import TARGETS_DEFAULTS, market_targets
+from experiments.models.registry import _REGISTERED, register_model
+from experiments.models.toy import TARGETS_DEFAULTS, market_targets
 from model.accounting.targets import band_error
 from tests.experiments.helpers import REPO, run_cli, subprocess_env, write
 
@@ -300,12 +300,12 @@ def test_another_calibration_in_the_same_folder_is_refused(tmp_path):
 
 
 def test_the_shipped_new_rivals_spec_is_valid():
-    from experiments.calibrate import check_spec
-    from experiments.calibrate_spec import load_calibration
+    from experiments.calibration.spec import load_calibration
+    from experiments.calibration.study import check_spec
 
     spec = load_calibration(REPO / "experiments" / "calibration" / "new_rivals.toml")
     checked = check_spec(spec, "new_rivals")
-    from model.config.scenario import load_scenario
+    from model.config import load_scenario
 
     every_target = [t.label for t in load_scenario("new_rivals").targets]
     assert list(checked.targets) == every_target and len(spec.parameters) >= 2
@@ -313,7 +313,7 @@ def test_the_shipped_new_rivals_spec_is_valid():
         assert p.low <= checked.defaults[p.name] <= p.high, p.name
     # the shipped result sets exactly the free parameters, inside their ranges, and loads
     from experiments.commands import load_params
-    from model.config.scenario import load_scenario
+    from model.config import load_scenario
 
     shipped = load_params(str(REPO / "experiments" / "calibration" / "new_rivals_params.toml"))
     assert set(shipped) == {p.name for p in spec.parameters}
@@ -324,7 +324,7 @@ def test_the_shipped_new_rivals_spec_is_valid():
 
 
 def test_a_target_value_outside_its_own_band_is_refused():
-    from model.config.scenario import ConfigError, load_scenario
+    from model.config import ConfigError, load_scenario
 
     with pytest.raises(ConfigError, match=r"value = 30.0: expected a number inside"):
         load_scenario("new_rivals", {"targets.0.value": 30.0, "targets.0.high": 20.0})
@@ -351,8 +351,8 @@ def test_startup_trials_are_the_same_on_one_worker_and_on_a_process_pool(tmp_pat
 def test_every_shipped_spec_checks_against_its_scenario(scenario):
     """Each shipped spec names real parameters whose ranges hold the scenario's own values,
     and a shipped result file sets exactly the spec's free parameters."""
-    from experiments.calibrate import check_spec
-    from experiments.calibrate_spec import load_calibration
+    from experiments.calibration.spec import load_calibration
+    from experiments.calibration.study import check_spec
     from experiments.commands import load_params
 
     folder = REPO / "experiments" / "calibration"

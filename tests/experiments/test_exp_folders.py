@@ -9,11 +9,11 @@ import pytest
 
 from experiments import commands
 from experiments.commands import CommandError, cmd_run, cmd_sweep
-from experiments.folders import MARKER, recorded
-from experiments.models import ModelSpecError, register_model, resolve_model
-from experiments.storage import RunStore, StoreError
-from experiments.sweep_spec import SweepSpecError, load_sweep
-from experiments.toy import market
+from experiments.models.registry import ModelSpecError, register_model, resolve_model
+from experiments.models.toy import market
+from experiments.storage.folders import MARKER, recorded
+from experiments.storage.store import RunStore, StoreError
+from experiments.sweeps.spec import SweepSpecError, load_sweep
 from tests.experiments.helpers import manifest_lines, toy_market_sweep, write
 
 TOY = "experiments.toy:market"

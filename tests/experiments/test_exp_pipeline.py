@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from experiments.commands import cmd_sweep
-from experiments.executors import make_backend
-from experiments.plan import plan_sweep
-from experiments.replicate import replication_seeds
-from experiments.runner import run_plan
-from experiments.storage import load_manifest, read_table
-from experiments.sweep_spec import load_sweep
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.plan import plan_sweep
+from experiments.pipeline.replicate import replication_seeds
+from experiments.pipeline.runner import run_plan
+from experiments.storage.store import load_manifest, read_table
+from experiments.sweeps.spec import load_sweep
 from tests.experiments.helpers import SMALL_REAL, manifest_lines, toy_market_sweep, write
 
 REAL_SWEEP = f"""

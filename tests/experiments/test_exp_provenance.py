@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.executors import make_backend
-from experiments.plan import plan_replicates, plan_sweep
-from experiments.reproduce import reproduce
-from experiments.runner import run_plan
-from experiments.storage import StoreError, latest_records, read_table
-from experiments.sweep_spec import load_sweep
-from model.config.scenario import config_from_dict, load_scenario
-from model.market.market_model import MarketModel
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.plan import plan_replicates, plan_sweep
+from experiments.pipeline.reproduce import reproduce
+from experiments.pipeline.runner import run_plan
+from experiments.storage.store import StoreError, latest_records, read_table
+from experiments.sweeps.spec import load_sweep
+from model.config import config_from_dict, load_scenario
+from model.market import MarketModel
 from tests.experiments.helpers import SMALL_REAL, write
 
 MODEL = "experiments.runs:simulate"

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.report import migration_matrix, write_report
-from experiments.report_figures import Calendar, move_balance, with_derived
-from model.config.scenario import load_scenario, scenario_path
+from experiments.reports.figures import Calendar, move_balance, with_derived
+from experiments.reports.run_report import migration_matrix, write_report
+from model.config import load_scenario, scenario_path
 
 MOVES = pd.DataFrame([
     # step, from, to, move, sellers
@@ -97,7 +97,7 @@ def test_a_negative_rolling_window_is_refused(tmp_path: Path):
 
 
 def test_the_report_shows_what_each_platform_wins(tmp_path):
-    from experiments.runs import simulate
+    from experiments.models.market import simulate
 
     tables = simulate("platform_models", {"consumers.n_consumers": 1500,
                                           "sellers.n_sellers": 80}, seed=3, steps=40)

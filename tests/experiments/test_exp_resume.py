@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.storage import read_table
+from experiments.storage.store import read_table
 from tests.experiments.helpers import (
     REPO,
     manifest_lines,

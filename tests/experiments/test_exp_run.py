@@ -12,10 +12,10 @@ import pytest
 from scipy import stats
 
 from experiments.commands import cmd_run
-from experiments.progress import Progress
-from experiments.replicate import ci_table, mean_ci, replication_seeds, spawn_seeds
-from experiments.report import final_rows
-from experiments.storage import read_table
+from experiments.pipeline.progress import Progress
+from experiments.pipeline.replicate import ci_table, mean_ci, replication_seeds, spawn_seeds
+from experiments.reports.run_report import final_rows
+from experiments.storage.store import read_table
 from tests.experiments.helpers import SMALL_REAL, manifest_lines, run_cli
 
 

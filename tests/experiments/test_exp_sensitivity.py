@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from experiments.commands import cmd_analyze, cmd_sweep
-from experiments.sensitivity import AnalysisError, analyze
-from experiments.storage import load_manifest
-from experiments.toy import ISHIGAMI_S1, ISHIGAMI_ST
+from experiments.models.toy import ISHIGAMI_S1, ISHIGAMI_ST
+from experiments.storage.store import load_manifest
+from experiments.sweeps.sensitivity import AnalysisError, analyze
 from tests.experiments.helpers import run_cli, write
 
 PI = math.pi

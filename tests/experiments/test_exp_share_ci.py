@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.replicate import ci_table, mean_ci
+from experiments.pipeline.replicate import ci_table, mean_ci
 
 
 def test_share_intervals_stay_in_the_unit_interval_and_contain_the_mean():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from experiments.commands import CommandError, cmd_sweep
-from experiments.plan import PlanError, plan_sweep
-from experiments.sweep_spec import SweepSpecError, load_sweep
+from experiments.pipeline.plan import PlanError, plan_sweep
+from experiments.sweeps.spec import SweepSpecError, load_sweep
 from tests.experiments.helpers import run_cli, toy_market_sweep, write
 
 REAL_BASE = """

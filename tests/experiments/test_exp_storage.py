@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.plan import plan_replicates
-from experiments.runner import execute, make_record
-from experiments.storage import RunStore, StoreError, connect, load_manifest, read_table
+from experiments.pipeline.plan import plan_replicates
+from experiments.pipeline.runner import execute, make_record
+from experiments.storage.store import RunStore, StoreError, connect, load_manifest, read_table
 
 
 def toy_plan(reps: int = 3):

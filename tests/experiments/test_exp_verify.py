@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from experiments.commands import cmd_analyze, cmd_sweep
-from experiments.storage import intact
+from experiments.storage.store import intact
 from tests.experiments.helpers import manifest_lines, toy_market_sweep, write
 
 N_RUNS = 6  # 6 points x 1 replication
@@ -85,7 +85,7 @@ def test_disk_full_is_a_message_and_keeps_what_is_stored(tmp_path: Path,
     import errno
 
     from experiments.cli import main
-    from experiments.storage import RunStore
+    from experiments.storage.store import RunStore
 
     spec = write(tmp_path / "s.toml", toy_market_sweep(steps=12, reps=1))
     out = tmp_path / "out"

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.theory import plan_theory
-from experiments.theory_metrics import compute
-from experiments.theory_spec import TheorySpecError, load_theory, parse_theory, theory_names
-from experiments.theory_stats import newcombe, paired_mean, wilson
+from experiments.theory.metrics import compute
+from experiments.theory.predictions import plan_theory
+from experiments.theory.spec import TheorySpecError, load_theory, parse_theory, theory_names
+from experiments.theory.stats import newcombe, paired_mean, wilson
 from tests.experiments.helpers import run_cli
 
 VALID: dict[str, Any] = {
@@ -203,7 +203,7 @@ def _judge(tmp_path, name: str, checks: list[int], reps: int, steps: int):
     """Run only the arms that ``checks`` of experiment ``name`` read; their results."""
     from dataclasses import replace
 
-    from experiments.theory_report import run_theory
+    from experiments.theory.report import run_theory
 
     spec = load_theory(name)
     chosen = tuple(spec.checks[i] for i in checks)

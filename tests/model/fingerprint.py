@@ -15,8 +15,8 @@ import sys
 
 import pandas as pd
 
-from experiments.runs import simulate
-from model.config.scenario import list_scenarios
+from experiments.models.market import simulate
+from model.config import list_scenarios
 
 SIZE = {"consumers.n_consumers": 1500, "sellers.n_sellers": 80}
 STEPS = 130  # long enough to cover the first shocks of apparel_fee_cut and closure_wave

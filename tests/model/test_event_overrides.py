@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from experiments.commands import sweep_summary
-from experiments.executors import make_backend
-from experiments.plan import plan_replicates, plan_sweep
-from experiments.runner import run_plan
-from experiments.sweep_spec import load_sweep
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.plan import plan_replicates, plan_sweep
+from experiments.pipeline.runner import run_plan
+from experiments.sweeps.spec import load_sweep
+from model.config import ConfigError, load_scenario
 from model.config.event_overrides import ShadowedOverrideWarning
-from model.config.scenario import ConfigError, load_scenario
 from tests.conftest import two_platform_config
 
 HIKE = {"name": "hike", "day": 5, "kind": "fee_change", "platform": "A", "referral_fee": 0.6}

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.replicate import ci_table  # noqa: E402
+from experiments.pipeline.replicate import ci_table  # noqa: E402
 from viz.colors import MOVE_COLORS, move_kind, platform_colors  # noqa: E402
 
 SERIES = [("gmv_share", "GMV share"), ("active_consumers", "Active consumers"),

@@ -1,4 +1,4 @@
-"""Toy models with the same call shape as :func:`experiments.runs.simulate`.
+"""Toy models with the same call shape as :func:`experiments.models.market.simulate`.
 
 A model is any importable ``module:function`` taking ``(scenario, params, seed, steps)`` and
 returning a ``dict[str, pandas.DataFrame]``. The toys here exercise the experiment pipeline

@@ -24,11 +24,11 @@ from SALib.analyze import morris as morris_analyze  # noqa: E402
 from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from experiments.designs import salib_problem  # noqa: E402
-from experiments.folders import record  # noqa: E402
-from experiments.metrics import compute_metrics  # noqa: E402
-from experiments.storage import PLAN, intact, read_manifest_records  # noqa: E402
-from experiments.sweep_spec import MetricSpec, ParamSpec  # noqa: E402
+from experiments.storage.folders import record  # noqa: E402
+from experiments.storage.store import PLAN, intact, read_manifest_records  # noqa: E402
+from experiments.sweeps.designs import salib_problem  # noqa: E402
+from experiments.sweeps.metrics import compute_metrics  # noqa: E402
+from experiments.sweeps.spec import MetricSpec, ParamSpec  # noqa: E402
 
 
 class AnalysisError(ValueError):

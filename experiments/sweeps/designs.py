@@ -1,8 +1,8 @@
 """Design points for a sweep: full grid, Latin hypercube, Morris trajectories, Sobol' (Saltelli).
 
-LHS, Morris and Sobol' samples come from SALib so that :mod:`experiments.sensitivity` can analyse
-them with the matching SALib method. Sampling is seeded from the sweep's base seed, so the same
-sweep file always yields the same points.
+LHS, Morris and Sobol' samples come from SALib so that :mod:`experiments.sweeps.sensitivity` can
+analyse them with the matching SALib method. Sampling is seeded from the sweep's base seed, so the
+same sweep file always yields the same points.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.sweep_spec import ParamSpec, SweepSpec
+from experiments.sweeps.spec import ParamSpec, SweepSpec
 
 #: Offset that keeps the design's random stream apart from the runs' seed stream.
 DESIGN_STREAM = 0xD5

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from experiments.folders import StoreError, claim, clear_own, remove_staging, set_aside
+from experiments.storage.folders import StoreError, claim, clear_own, remove_staging, set_aside
 
 MANIFEST = "manifest.jsonl"
 PLAN = "plan.json"

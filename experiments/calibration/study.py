@@ -1,6 +1,6 @@
 """``flywheel calibrate``: fit free parameters to a scenario's reported figures.
 
-A calibration spec (:mod:`experiments.calibrate_spec`) names the free parameters and their
+A calibration spec (:mod:`experiments.calibration.spec`) names the free parameters and their
 ranges, the targets (the scenario's ``[[targets]]``), the replications per candidate and the
 budget of candidates. Each candidate is scored by the distance of its runs from the targets:
 per target the mean over replications of :func:`model.accounting.targets.band_error` (the error in
@@ -35,8 +35,14 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.calibrate_spec import CalibrationSpec, CalibrationSpecError
-from experiments.models import DEFAULT_MODEL, resolve_model, scenario_digest, validator_for
+from experiments.calibration.spec import CalibrationSpec, CalibrationSpecError
+from experiments.models.registry import (
+    DEFAULT_MODEL,
+    default_steps,
+    resolve_model,
+    scenario_digest,
+    validator_for,
+)
 from model.accounting.targets import band_error
 
 STUDY_FILE = "study.db"
@@ -79,7 +85,7 @@ def config_value(config: Any, key: str) -> Any:
 def _probe_targets(spec: CalibrationSpec, scenario: str) -> tuple[list[str], dict[str, Any]]:
     """Target labels and free-parameter defaults of the model named by the spec."""
     if spec.model == DEFAULT_MODEL:
-        from model.config.scenario import load_scenario
+        from model.config import load_scenario
 
         config = load_scenario(scenario, spec.fixed)
         defaults = {p.name: config_value(config, p.name) for p in spec.parameters}
@@ -89,7 +95,7 @@ def _probe_targets(spec: CalibrationSpec, scenario: str) -> tuple[list[str], dic
     if "targets" not in frames or "target" not in frames["targets"]:
         raise CalibrationError(
             f"[calibration] model = {spec.model!r}: writes no 'targets' "
-            "table (see model.targets.evaluate), so there is nothing to fit"
+            "table (see model.accounting.targets.evaluate), so there is nothing to fit"
         )
     defaults = getattr(fn, "defaults", {})
     return list(frames["targets"]["target"]), {
@@ -100,8 +106,6 @@ def _probe_targets(spec: CalibrationSpec, scenario: str) -> tuple[list[str], dic
 def check_spec(spec: CalibrationSpec, scenario: str) -> Checked:
     """Check the spec against the model before any run: the scenario, the fixed overrides,
     both ends of every range, and the target labels and weights."""
-    from experiments.commands import default_steps
-
     if spec.scenario is not None and spec.scenario != scenario:
         raise CalibrationError(
             f"[calibration] scenario = {spec.scenario!r}: this spec is for "
@@ -233,7 +237,7 @@ def open_study(out: Path, spec: CalibrationSpec, scenario: str) -> Any:
 
 def set_aside_study(out: Path) -> Path:
     """Move a different calibration's files out of ``out`` (to ``OUT.old-TIMESTAMP``)."""
-    from experiments.folders import set_aside
+    from experiments.storage.folders import set_aside
 
     return set_aside(out)
 
@@ -252,7 +256,7 @@ def counted(study: Any) -> int:
 
 def with_overrides(spec: CalibrationSpec, budget: int | None, reps: int | None) -> CalibrationSpec:
     """The spec with the command line's ``--budget`` and ``--reps`` in place of its own."""
-    from experiments.calibrate_spec import MAX_BUDGET, MAX_REPLICATIONS
+    from experiments.calibration.spec import MAX_BUDGET, MAX_REPLICATIONS
 
     for flag, value, high in (("--budget", budget, MAX_BUDGET), ("--reps", reps, MAX_REPLICATIONS)):
         if value is not None and (isinstance(value, bool) or not 1 <= value <= high):

@@ -2,8 +2,9 @@
 
 :func:`execute` runs in a worker (any executor) and never raises: a model exception becomes a
 ``failed`` result carrying its traceback. Tables travel back as zstd Parquet bytes, so the driver,
-the only writer, just renames them into place (see :mod:`experiments.storage`). This works the same
-for the in-process executor, a process pool, and a Dask cluster without a shared file system.
+the only writer, just renames them into place (see :mod:`experiments.storage.store`). This works
+the same for the in-process executor, a process pool, and a Dask cluster without a shared file
+system.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.executors import Backend
-from experiments.metrics import compute_metrics
-from experiments.models import ModelFn, package_versions, resolve_model, resolved_config
-from experiments.plan import Plan, RunTask
-from experiments.progress import Progress
-from experiments.storage import RunStore, latest_records
+from experiments.models.registry import ModelFn, package_versions, resolve_model, resolved_config
+from experiments.pipeline.executors import Backend
+from experiments.pipeline.plan import Plan, RunTask
+from experiments.pipeline.progress import Progress
+from experiments.storage.store import RunStore, latest_records
+from experiments.sweeps.metrics import compute_metrics
 
 
 @dataclass
@@ -145,7 +146,7 @@ def code_version() -> str:
     The source hash covers every ``.py`` and ``.toml`` file of the model, agents and experiments
     packages, so results made by different code are told apart even between commits.
     """
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for sub in SOURCE_DIRS:
         for path in sorted((root / sub).rglob("*")):

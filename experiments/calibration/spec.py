@@ -25,7 +25,7 @@ Layout (see ``experiments/calibration/new_rivals.toml``)::
 
 Every problem is reported with the section, the key, the offending value and what is allowed;
 ranges, fixed overrides and target labels are then checked against the model itself by
-:func:`experiments.calibrate.check_spec`, still before any run.
+:func:`experiments.calibration.study.check_spec`, still before any run.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.models import DEFAULT_MODEL, ModelSpecError, resolve_model
-from experiments.sweep_spec import (
+from experiments.models.registry import DEFAULT_MODEL, ModelSpecError, resolve_model
+from experiments.sweeps.spec import (
     MAX_REPLICATIONS,
     MAX_STEPS,
     flatten,

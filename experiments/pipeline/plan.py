@@ -15,17 +15,17 @@ from warnings import catch_warnings, simplefilter
 
 import numpy as np
 
-from experiments.designs import sample_design
-from experiments.metrics import MetricError, compute_metric
-from experiments.models import (
+from experiments.models.registry import (
     package_versions,
     resolve_model,
     resolved_config,
     scenario_digest,
     validator_for,
 )
-from experiments.replicate import replication_seeds
-from experiments.sweep_spec import MetricSpec, SweepSpec
+from experiments.pipeline.replicate import replication_seeds
+from experiments.sweeps.designs import sample_design
+from experiments.sweeps.metrics import MetricError, compute_metric
+from experiments.sweeps.spec import MetricSpec, SweepSpec
 
 
 class PlanError(ValueError):

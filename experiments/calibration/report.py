@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.calibrate import STUDY_FILE, CalibrationError, Checked
-from experiments.calibrate_spec import CalibrationSpec
-from experiments.folders import record
-from experiments.models import DEFAULT_MODEL
+from experiments.calibration.spec import CalibrationSpec
+from experiments.calibration.study import STUDY_FILE, CalibrationError, Checked
+from experiments.models.registry import DEFAULT_MODEL
+from experiments.storage.folders import record
 from model.config.resolved_toml import _key, _scalar
 
 FILES = (
@@ -154,8 +154,8 @@ def readme(
     """Provenance: what was fitted, against what, with which code, and how to redo it."""
     import optuna
 
-    from experiments.models import package_versions, scenario_digest
-    from experiments.runner import code_version
+    from experiments.models.registry import package_versions, scenario_digest
+    from experiments.pipeline.runner import code_version
 
     elapsed = float(study.user_attrs.get("elapsed_s", 0.0))
     shown = distances.copy()
@@ -177,7 +177,7 @@ def readme(
         "",
         "Distance: per target the mean over replications of the error in units of the "
         "target's band (0 at the reported value, 1 at the band's edge; see "
-        "`model.targets.band_error`), weighted mean over targets.",
+        "`model.accounting.targets.band_error`), weighted mean over targets.",
         "",
         "## Best parameters",
         "",

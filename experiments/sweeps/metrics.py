@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from experiments.sweep_spec import MetricSpec
+from experiments.sweeps.spec import MetricSpec
 
 
 class MetricError(ValueError):

@@ -3,7 +3,7 @@
 Each trial's replications are model runs submitted to the same executors as ``flywheel run``
 and ``sweep`` (in-process, process pool, Dask); a trial is told its distance once all its
 replications have returned. The study lives in ``OUT/study.db``, so a killed calibration
-resumes (see :func:`experiments.calibrate.open_study`). Run on one worker, the sequence of
+resumes (see :func:`experiments.calibration.study.open_study`). Run on one worker, the sequence of
 trials is reproducible from the spec's seed; with several, which trials run side by side
 depends on timing, so only the seeds of each trial's runs are.
 """
@@ -24,7 +24,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from experiments.calibrate import (
+from experiments.calibration.spec import CalibrationSpec, FreeParam
+from experiments.calibration.study import (
     CalibrationError,
     Checked,
     StudyMismatch,
@@ -33,14 +34,13 @@ from experiments.calibrate import (
     score,
     set_aside_study,
 )
-from experiments.calibrate_spec import CalibrationSpec, FreeParam
-from experiments.executors import make_backend
-from experiments.folders import StoreError, claim
-from experiments.models import resolve_model, scenario_digest
-from experiments.plan import RunTask
-from experiments.progress import Progress
-from experiments.replicate import replication_seeds
-from experiments.runner import RunResult, execute
+from experiments.models.registry import resolve_model, scenario_digest
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.plan import RunTask
+from experiments.pipeline.progress import Progress
+from experiments.pipeline.replicate import replication_seeds
+from experiments.pipeline.runner import RunResult, execute
+from experiments.storage.folders import StoreError, claim
 
 
 def _distribution(p: FreeParam) -> Any:

@@ -1,10 +1,10 @@
 """Report of replicated runs of one scenario: CI tables, terminal summary, figures, one page.
 
-Figures (``experiments.report_figures``): time series per platform over the scenario's calendar
+Figures (``experiments.reports.figures``): time series per platform over the scenario's calendar
 with its shocks marked (GMV share, active consumers, sellers, multi-homing share, take rate, CPC,
 price index; daily flows optionally smoothed; CI bands with >= 2 replications), seller moves by
 type (add / switch / entry / close / exit), and final GMV shares. ``report/index.html`` holds
-the story, the targets table, the summary and every figure (``experiments.report_html``).
+the story, the targets table, the summary and every figure (``experiments.reports.page``).
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.models import DEFAULT_MODEL
-from experiments.replicate import ci_table
-from experiments.report_figures import (
+from experiments.models.registry import DEFAULT_MODEL
+from experiments.pipeline.replicate import ci_table
+from experiments.reports.figures import (
     Calendar,
     plot_final_shares,
     plot_migration,
     plot_timeseries,
     with_move_types,
 )
-from experiments.report_html import scenario_notes, write_index
-from model.config.scenario import MarketConfig
+from experiments.reports.page import scenario_notes, write_index
+from model.config import MarketConfig
 from viz.colors import move_kind
 
 WINS_COLUMNS = ("shopper", "sellers_", "gmv")
@@ -40,13 +40,13 @@ def final_rows(platforms: pd.DataFrame) -> pd.DataFrame:
 def per_run_summary(platforms: pd.DataFrame, model: str | None = None) -> pd.DataFrame:
     """One row per run and platform: the model's own end-of-run summary, else the final step.
 
-    For the real model this is :func:`experiments.runs.summary_table` (last-day state and the last
-    30 days' flows); replications are then summarised with a CI per cell.
+    For the real model this is :func:`experiments.models.market.summary_table` (last-day state
+    and the last 30 days' flows); replications are then summarised with a CI per cell.
     """
     summarize = None
     if model in (None, DEFAULT_MODEL):
         try:
-            from experiments.runs import summary_table as summarize
+            from experiments.models.market import summary_table as summarize
         except ImportError:
             summarize = None
     if summarize is None or not set(SUMMARY_COLUMNS) <= set(platforms.columns) | {"cpc"}:
@@ -136,7 +136,7 @@ def shock_list(calendar: Calendar) -> list[tuple[str, str]]:
 
 
 def wins_table(wins: pd.DataFrame | None) -> pd.DataFrame:
-    """What each platform wins (``model.accounting.outcomes.wins_frame``), averaged over runs: one row
+    """What each platform wins (``model.outcomes.wins_frame``), averaged over runs: one row
     per platform; shoppers, stores by seller kind, share of each category's GMV."""
     if wins is None or wins.empty or "platform" not in wins:
         return pd.DataFrame()

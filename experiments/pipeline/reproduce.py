@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.commands import CommandError
-from experiments.models import package_versions, resolve_model, scenario_digest
-from experiments.plan import RunTask
-from experiments.runner import code_version, run_columns
-from experiments.storage import latest_records
+from experiments.errors import CommandError
+from experiments.models.registry import package_versions, resolve_model, scenario_digest
+from experiments.pipeline.plan import RunTask
+from experiments.pipeline.runner import code_version, run_columns
+from experiments.storage.store import latest_records
 
 
 class ReproduceError(CommandError):

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.theory.errors import TheorySpecError
+
 REQUIRED = object()
 
 
@@ -189,6 +191,4 @@ def compute(metric: dict[str, Any], tables: dict[str, pd.DataFrame]) -> float:
 
 
 def _error(message: str) -> ValueError:
-    from experiments.theory_spec import TheorySpecError
-
     return TheorySpecError(message)

@@ -28,7 +28,8 @@ Layout (see ``experiments/sweeps/*.toml`` for complete examples)::
 
 Every problem is reported with the section, the key, the offending value and what is allowed.
 Parameter names and values are then checked against the model's configuration, and metric tables
-and columns against a short probe run, by :mod:`experiments.plan`, still before any run starts.
+and columns against a short probe run, by :mod:`experiments.pipeline.plan`, still before any run
+starts.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.models import DEFAULT_MODEL, ModelSpecError, resolve_model
+from experiments.models.registry import DEFAULT_MODEL, ModelSpecError, resolve_model
 
 DESIGNS = ("grid", "lhs", "morris", "sobol")
 AGGS = ("last", "first", "mean", "min", "max", "sum")

@@ -1,11 +1,11 @@
 """``flywheel theory``: run the theory experiments and judge each prediction with a 95% CI.
 
-Each experiment file (:mod:`experiments.theory_spec`) becomes a plan of runs — every arm times
+Each experiment file (:mod:`experiments.theory.spec`) becomes a plan of runs — every arm times
 the same replication seeds (common random numbers) — executed by the ordinary experiment pipeline
-(:func:`experiments.runner.run_plan`: resumable, process pool or Dask) into ``OUT/<name>/``. The
-checks are then computed from the stored tables (:mod:`experiments.theory_metrics`,
-:mod:`experiments.theory_stats`); ``OUT/report/`` gets ``theory.csv``, the per-run metric values
-and one plot per experiment.
+(:func:`experiments.pipeline.runner.run_plan`: resumable, process pool or Dask) into
+``OUT/<name>/``. The checks are then computed from the stored tables
+(:mod:`experiments.theory.metrics`, :mod:`experiments.theory.stats`); ``OUT/report/`` gets
+``theory.csv``, the per-run metric values and one plot per experiment.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import theory_metrics
-from experiments.plan import Plan, RunTask, run_id
-from experiments.replicate import spawn_seeds
-from experiments.storage import read_table
-from experiments.theory_spec import (
+import experiments.theory.metrics as theory_metrics
+from experiments.pipeline.plan import Plan, RunTask, run_id
+from experiments.pipeline.replicate import spawn_seeds
+from experiments.storage.store import read_table
+from experiments.theory.spec import (
     Check,
     TheorySpec,
     TheorySpecError,
     theory_scenario_path,
 )
-from experiments.theory_stats import Estimate, newcombe, paired_mean, wilson
+from experiments.theory.stats import Estimate, newcombe, paired_mean, wilson
 
 THEORY_MODEL = "experiments.theory:simulate"
 TABLES = ("platforms", "migration")
@@ -37,8 +37,8 @@ TABLES = ("platforms", "migration")
 
 def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int = 0,
              steps: int | None = None) -> dict[str, pd.DataFrame]:
-    """:func:`experiments.runs.simulate` on a theory base scenario (given by name)."""
-    from experiments.runs import simulate as simulate_path
+    """:func:`experiments.models.market.simulate` on a theory base scenario (given by name)."""
+    from experiments.models.market import simulate as simulate_path
 
     return simulate_path(str(theory_scenario_path(scenario)), params, seed, steps)
 

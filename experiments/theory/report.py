@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.executors import make_backend
-from experiments.runner import run_plan
-from experiments.theory import Result, evaluate, format_table, plan_theory
-from experiments.theory_spec import TheorySpec
+from experiments.pipeline.executors import make_backend
+from experiments.pipeline.runner import run_plan
+from experiments.theory.predictions import Result, evaluate, format_table, plan_theory
+from experiments.theory.spec import TheorySpec
 
 
 def run_theory(specs: list[TheorySpec], out: str | Path, *, workers: int = 1,

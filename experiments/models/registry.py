@@ -2,8 +2,8 @@
 
 Sweep and calibration files are data shared between researchers, so a model is chosen by name
 from this registry, never imported from a string in a file. The registry holds the real
-agent-based model (:func:`experiments.runs.simulate`) and the documented toys of
-:mod:`experiments.toy`. A researcher adds their own function from Python with
+agent-based model (:func:`experiments.models.market.simulate`) and the documented toys of
+:mod:`experiments.models.toy`. A researcher adds their own function from Python with
 :func:`register_model`; it must have the call shape ``(scenario, params, seed, steps) ->
 dict[str, DataFrame]`` and may carry a ``validate(scenario, params)`` attribute.
 """
@@ -23,14 +23,17 @@ DEFAULT_MODEL = "experiments.runs:simulate"
 ModelFn = Callable[[str, Mapping[str, Any], int, int], dict[str, pd.DataFrame]]
 Validator = Callable[[str, Mapping[str, Any]], None]
 
-#: Built-in models: name -> (module, function), imported only from this fixed table.
+#: Built-in models: name -> (module, function), imported only from this fixed table. The names
+#: are recorded with every run and are part of its identity, so they stay as they are when
+#: the modules behind them move.
 BUILTIN_MODELS: dict[str, tuple[str, str]] = {
-    DEFAULT_MODEL: ("experiments.runs", "simulate"),
-    "experiments.toy:market": ("experiments.toy", "market"),
-    "experiments.toy:market_targets": ("experiments.toy", "market_targets"),
-    "experiments.toy:ishigami": ("experiments.toy", "ishigami"),
-    "experiments.toy:linear": ("experiments.toy", "linear"),
-    "experiments.theory:simulate": ("experiments.theory", "simulate"),  # theory base scenarios
+    DEFAULT_MODEL: ("experiments.models.market", "simulate"),
+    "experiments.toy:market": ("experiments.models.toy", "market"),
+    "experiments.toy:market_targets": ("experiments.models.toy", "market_targets"),
+    "experiments.toy:ishigami": ("experiments.models.toy", "ishigami"),
+    "experiments.toy:linear": ("experiments.models.toy", "linear"),
+    # theory base scenarios
+    "experiments.theory:simulate": ("experiments.theory.predictions", "simulate"),
 }
 _REGISTERED: dict[str, ModelFn] = {}
 
@@ -110,6 +113,15 @@ def validator_for(ref: str) -> Validator | None:
     if ref == DEFAULT_MODEL:
         return _validate_real
     return getattr(resolve_model(ref), "validate", None)
+
+
+def default_steps(model: str, scenario: str, overrides: dict[str, Any]) -> int:
+    """The scenario's own run length for the real model; 100 for other models."""
+    if model != DEFAULT_MODEL:
+        return 100
+    from model.config import load_scenario
+
+    return int(load_scenario(scenario, overrides=overrides).steps)
 
 
 def scenario_digest(ref: str, scenario: str) -> str:

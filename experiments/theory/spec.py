@@ -3,8 +3,8 @@
 A file states one prediction of platform economics with its reference, the base scenario (a file
 in ``experiments/theory/scenarios/``), treatment arms (dotted overrides, as ``--set`` takes, and
 optionally their own base scenario), replications, horizon, and one or more checks. A check names
-a metric computed per run from the stored tables (:mod:`experiments.theory_metrics`), the
-statistic comparing arms over common seeds (:mod:`experiments.theory_stats`) and the direction
+a metric computed per run from the stored tables (:mod:`experiments.theory.metrics`), the
+statistic comparing arms over common seeds (:mod:`experiments.theory.stats`) and the direction
 that counts as "holds". Every problem is reported with its key, its value and what is allowed.
 """
 
@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-THEORY_DIR = Path(__file__).resolve().parent / "theory"
+from experiments.theory.errors import TheorySpecError
+from experiments.theory.metrics import BINARY, validate_metric
+
+THEORY_DIR = Path(__file__).resolve().parent
 THEORY_SCENARIO_DIR = THEORY_DIR / "scenarios"
 STATISTICS = ("paired_mean", "frequency", "frequency_difference")
 DIRECTIONS = ("above", "below")
@@ -24,10 +27,6 @@ TOP_KEYS = {"name", "title", "reference", "prediction", "scenario", "steps", "re
 ARM_KEYS = {"scenario", "set", "metric"}
 CHECK_KEYS = {"label", "prediction", "metric", "statistic", "contrast", "treatment", "control",
               "arm", "holds", "than"}
-
-
-class TheorySpecError(ValueError):
-    """A theory file is invalid; the message names the key, the value and what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -177,8 +176,6 @@ def _check(raw: Any, i: int, arms: list[str], default_prediction: str) -> Check:
     if not isinstance(raw, dict):
         raise TheorySpecError(f"checks[{i}] = {raw!r}: must be a table ([[checks]])")
     _unknown(raw, CHECK_KEYS, where)
-    from experiments.theory_metrics import validate_metric
-
     metric = _need(raw, "metric", dict, where)
     validate_metric(metric, f"{where}metric.")
     statistic = _need(raw, "statistic", str, where)
@@ -237,8 +234,6 @@ def parse_theory(data: dict[str, Any], name: str, path: str = "") -> TheorySpec:
         raise TheorySpecError("checks = []: at least one check ([[checks]]) is required")
     names = [a.name for a in arms]
     checks = tuple(_check(raw, i, names, prediction) for i, raw in enumerate(raw_checks))
-    from experiments.theory_metrics import BINARY, validate_metric
-
     for i, check in enumerate(checks):
         for arm in arms:
             if arm.name in check.contrast and arm.metric:
