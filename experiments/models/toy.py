@@ -170,7 +170,8 @@ TARGETS_DEFAULTS: dict[str, float] = {**MARKET_PARAMS, "noise": 0.005}
 def market_targets(scenario: str, params: Mapping[str, Any], seed: int,
                    steps: int) -> dict[str, pd.DataFrame]:
     """The toy :func:`market` with a ``targets`` table scored as the real model's are
-    (:func:`model.accounting.targets.evaluate` over :data:`TOY_TARGETS`): a cheap model to calibrate."""
+    (:func:`model.accounting.targets.evaluate` over :data:`TOY_TARGETS`): a cheap model to
+    calibrate."""
     from model.accounting.targets import evaluate
     from model.config.scenario import TargetConfig
 

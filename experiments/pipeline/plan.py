@@ -133,7 +133,7 @@ def check_points(model: str, scenario: str, points: list[dict[str, Any]],
     rejects (every point is checked, not a sample: a wrong type may first appear at the last).
 
     Returns what the validator returned for each distinct point (the real model: its
-    :class:`~model.config.scenario.MarketConfig`, from which the memory it needs is estimated) and the
+    :class:`~model.config.MarketConfig`, from which the memory it needs is estimated) and the
     distinct warnings the configuration gave (e.g. an override that a scheduled event later
     resets).
     """
