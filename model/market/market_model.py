@@ -16,7 +16,7 @@ schedules the phases and owns nothing a phase calls back into. Every random draw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from mesa import Model
-from mesa.time import Priority, Schedule
+from mesa.time import Priority
 
 from model.accounting import outcomes
 from model.accounting.collection import close_day
@@ -37,13 +37,12 @@ from model.market.mesa_interface import market_datacollector, resolve_config
 from model.market.setup import build_market
 from model.platforms.allocation import refresh_slates
 from model.platforms.entry_exit import launch_platform
-from model.platforms.review import REVIEW_DAYS, review_platforms
+from model.platforms.review import review_platforms
 from model.platforms.spending import spend_on_growth
+from model.platforms.strategy import REVIEW_DAYS
 from model.supply.migration import ENTRY, EXIT, NONE
 from model.world import network
 from model.world.events import EVENT_LEAD, ScheduledShock
-
-PLATFORM_REVIEW_DAYS = REVIEW_DAYS  # platforms review monthly
 
 #: The market's state, readable on the model too (``model.sellers``, ``model.ledger``, ...).
 STATE_FIELDS = ("platform_names", "category_names", "region_names", "reference_price",
@@ -89,36 +88,22 @@ class MarketModel(Model):
         for name in STATE_FIELDS:
             setattr(self, name, getattr(self.market, name))
         self.datacollector = market_datacollector(self.market)
-        self._kept: list[object] = []
 
-        market = self.market
+        market, calendar = self.market, self.market.calendar
         for event in config.events:
             shock = ScheduledShock(market, event)
-            self._at(shock.fire, event.day - EVENT_LEAD, Priority.HIGH, owner=shock)
+            calendar.at(shock.fire, event.day - EVENT_LEAD, owner=shock, priority=Priority.HIGH)
         for platform in self.platforms:
             if not platform.launched:
-                self._at(partial(launch_platform, market, platform),
-                         platform.config.launch_day - EVENT_LEAD, Priority.HIGH)
-        self.schedule_recurring(self.review.run, Schedule(
-            interval=config.sellers.review_interval, start=config.sellers.review_interval))
-        self._every(partial(review_platforms, market), PLATFORM_REVIEW_DAYS)
+                calendar.at(partial(launch_platform, market, platform),
+                            platform.config.launch_day - EVENT_LEAD, priority=Priority.HIGH)
+        calendar.every(self.review.run, config.sellers.review_interval)
+        calendar.every(partial(review_platforms, market), REVIEW_DAYS)
         for platform in self.platforms:
             if platform.config.membership_fee > 0:
-                self._every(partial(membership.review_membership, market, platform),
-                            platform.config.membership_review_days)
-        self.schedule_recurring(self.collect, Schedule(interval=1.0, start=1.0),
-                                priority=Priority.LOW)
-
-    def _at(self, callback: Callable[[], None], time: float, priority: Priority,
-            owner: object | None = None) -> None:
-        """A one-off phase at ``time``; Mesa holds callbacks weakly, so they are kept here."""
-        self._kept.append(owner if owner is not None else callback)
-        self.schedule_event(callback, at=time, priority=priority)
-
-    def _every(self, callback: Callable[[], None], days: float) -> None:
-        """A recurring phase every ``days`` days, from day ``days``."""
-        self._kept.append(callback)
-        self.schedule_recurring(callback, Schedule(interval=days, start=days))
+                calendar.every(partial(membership.review_membership, market, platform),
+                               platform.config.membership_review_days)
+        calendar.every(self.collect, 1.0, priority=Priority.LOW)
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -170,10 +155,6 @@ class MarketModel(Model):
         the day's row."""
         close_day(self.market)
         self.datacollector.collect(self)
-
-    def shopping_rates(self) -> np.ndarray:
-        """Each consumer's chance of a shopping trip today."""
-        return self.market.shopping_rates()
 
     # ----------------------------------------------------------------- outputs
     def platform_frame(self) -> pd.DataFrame:

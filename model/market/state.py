@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import mesa
 import numpy as np
-from mesa.time import Priority
+from mesa.time import Priority, Schedule
 
 if TYPE_CHECKING:
     from model.accounting.ledger import Ledger
@@ -61,11 +61,18 @@ class Calendar:
 
     def at(self, callback: Callable[[], None], time: float, owner: object | None = None,
            priority: Priority = Priority.DEFAULT) -> None:
-        """Run ``callback`` at ``time``; ``owner`` (the object whose method it is) is kept
-        alive until then, since Mesa holds scheduled callbacks weakly."""
-        if owner is not None:
-            self._kept.append(owner)
+        """Run ``callback`` at ``time``. Mesa holds scheduled callbacks weakly, so the
+        callback (or ``owner``, the object whose method it is) is kept alive here."""
+        self._kept.append(owner if owner is not None else callback)
         self._model.schedule_event(callback, at=time, priority=priority)
+
+    def every(self, callback: Callable[[], None], days: float,
+              priority: Priority = Priority.DEFAULT) -> None:
+        """Run ``callback`` every ``days`` days, from day ``days`` (kept alive as in
+        :meth:`at`)."""
+        self._kept.append(callback)
+        self._model.schedule_recurring(callback, Schedule(interval=days, start=days),
+                                       priority=priority)
 
 
 class MarketState:

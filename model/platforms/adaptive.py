@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.platforms import strategy
+from model.platforms.strategy import REVIEW_DAYS
 
 if TYPE_CHECKING:
     from model.accounting.metrics import Recorder
     from model.agents.platform import Platform
 
-REVIEW_DAYS = 30  # days between platform reviews (a month)
 
 
 def levers_that_act(platform: Platform, contested: int) -> list[str]:

@@ -1,11 +1,12 @@
 """The platforms' monthly review: exit when the money runs out, logistics, fee responses and
 the adaptive rule.
 
-Every ``REVIEW_DAYS`` days each platform counts its months of unfunded losses (and exits
-after ``exit_after_months`` of them), updates its delivery time from what it invested in
-logistics and its logistics unit cost from last month's volume (scale economies), answers
-low-price rivals with the fee responses it is configured with, and, if adaptive, runs its
-trial-and-error rule (:mod:`model.platforms.adaptive`).
+Every month (:data:`model.platforms.strategy.REVIEW_DAYS` days) each platform counts its
+months of unfunded losses (and exits after ``exit_after_months`` of them), updates its
+delivery time from what it invested in logistics and its logistics unit cost from last
+month's volume (scale economies), answers low-price rivals with the fee responses it is
+configured with, and, if adaptive, runs its trial-and-error rule
+(:mod:`model.platforms.adaptive`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from model.platforms.entry_exit import close_platform
 if TYPE_CHECKING:
     from model.agents.platform import Platform
     from model.market.state import MarketState
-
-REVIEW_DAYS = adaptive.REVIEW_DAYS
 
 
 def review_platforms(market: MarketState) -> None:

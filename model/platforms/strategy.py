@@ -51,7 +51,9 @@ import numpy as np
 from model.agents.platform import NO_TRIAL, TrialState
 from model.config.platforms import FeeTier
 
-__all__ = ["NO_TRIAL", "TrialState"]  # the state the rule updates lives on the agent
+__all__ = ["NO_TRIAL", "REVIEW_DAYS", "TrialState"]  # the rule's state lives on the agent
+
+REVIEW_DAYS = 30  # days between platform reviews (a month)
 
 def daily_objective(
     profit: np.ndarray, growth: np.ndarray, objective: str, funded: bool
