@@ -30,15 +30,12 @@ from model.accounting import outcomes
 from model.accounting.collection import close_day
 from model.agents.seller import SELLER_KINDS
 from model.config.scenario import MarketConfig
-from model.demand import feedback, membership
-from model.demand.purchases import serve_shoppers
-from model.demand.trips import draw_trips
+from model.demand import membership
+from model.market.day import run_day
 from model.market.mesa_interface import market_datacollector, resolve_config
 from model.market.setup import build_market
-from model.platforms.allocation import refresh_slates
 from model.platforms.entry_exit import launch_platform
 from model.platforms.review import review_platforms
-from model.platforms.spending import spend_on_growth
 from model.platforms.strategy import REVIEW_DAYS
 from model.supply.migration import ENTRY, EXIT, NONE
 from model.world import network
@@ -127,28 +124,8 @@ class MarketModel(Model):
     # ----------------------------------------------------------------- the day
     def step(self) -> None:
         """One day: platforms spend, consumers shop, platforms allocate traffic, purchases
-        settle, feedback."""
-        market, day, cfg = self.market, self.day, self.config.consumers
-        spend_on_growth(market)
-        trips = draw_trips(market)
-        trip, platforms = np.nonzero(trips.consider)
-        visitors = trips.consumer[trip]
-        attention = 1.0 / trips.consider.sum(axis=1)[trip]   # a trip's attention split over slates
-        np.add.at(market.arrivals, (platforms, trips.category[trip]), attention)
-        refresh_slates(market)
-        buyers, bought_on, units_today = serve_shoppers(
-            market, trips.consumer, trips.category, trips.consider, trips.offset, trips.impulse)
-        if market.membership_fee.any():   # members' fees, net of their consumer surplus
-            paid = membership.charge(market.consumers.member, market.membership_fee,
-                                     market.platform_cash, market.ledger)
-            market.surplus_today -= paid
-        loyalty = np.array([p.config.loyalty for p in market.platforms])
-        feedback.update_habit(market.consumers, visitors, platforms, cfg.habit_gain * loyalty,
-                              cfg.habit_decay, day)
-        feedback.spread_word_of_mouth(market.consumers, *market.contacts, buyers, bought_on,
-                                      cfg.word_of_mouth, self.rng, market.brand)
-        feedback.update_sales_score(market.sellers, units_today,
-                                    self.config.ranking.sales_memory)
+        settle, feedback (:func:`model.market.day.run_day`)."""
+        run_day(self.market)
 
     def collect(self) -> None:
         """Close the day's books, record every metric, and let Mesa's DataCollector read
