@@ -245,6 +245,7 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
                     out_dir / f"{path.stem}.csv", index=False)
     n_done = int(platforms["run_id"].nunique())
     summary = pd.read_csv(files["summary_csv"])
+    print_warmup(read_table(out_dir, "warmup"))
     print(format_summary(summary, n_done, steps))
     if "wins_csv" in files:
         print("\n" + format_wins(pd.read_csv(files["wins_csv"])))
@@ -254,14 +255,34 @@ def _report_run(out_dir: Path, outcome: SweepOutcome, reps: int, steps: int, mod
     return 1 if outcome.failed else 0
 
 
+def print_warmup(warmup: pd.DataFrame) -> None:
+    """The warm-up before day 1 and whether the market was stationary at its end."""
+    if warmup.empty or "warmup_days" not in warmup:
+        return
+    if len(warmup) == 1:
+        print(warmup["diagnostic"].iloc[0])
+        return
+    judged = warmup[warmup["stationary"] != "not judged"]
+    days = ", ".join(str(d) for d in sorted(warmup["warmup_days"].unique()))
+    line = f"warm-up {days} days"
+    if len(judged):
+        line += (f": stationary at its end in {int((judged['stationary'] == 'yes').sum())} "
+                 f"of {len(judged)} runs (MSER-5 on the leader's stores and 30-day actives)")
+    print(line)
+
+
 def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
     """The scenario's reported figures against the runs: mean simulated value and the share
     of replications inside the accepted range, one row per target."""
     if targets.empty or "target" not in targets:
         return pd.DataFrame()
-    keys = ["target", "platform", "measure", "reported", "accepted_range"]
+    keys = ["target", "platform", "measure", "days", "reported", "accepted_range"]
+    if "scored" not in targets:   # results stored before targets said whether they scored
+        targets = targets.assign(scored=True, run_end=-1)
     return (targets.groupby(keys, sort=False)
-            .agg(simulated=("simulated", "mean"), matched=("match", "mean")).reset_index())
+            .agg(simulated=("simulated", "mean"), matched=("match", "mean"),
+                 scored=("scored", "all"), run_end=("run_end", "max"), runs=("match", "size"))
+            .reset_index())
 
 
 def print_targets(table: pd.DataFrame, path: Path) -> None:
@@ -270,12 +291,24 @@ def print_targets(table: pd.DataFrame, path: Path) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False)
-    print("\nHow close the run comes to the sources' figures "
-          f"({int(round(table.matched.mean() * 100))}% matched):")
+    scored = table[table.scored]
+    runs = int(table.runs.max())
+    basis = ("one seed: a single run, not a distribution" if runs == 1 else
+             f"per target, the share of {runs} replications inside its band")
+    matched = (f"{int(round(scored.matched.mean() * 100))}% matched" if len(scored)
+               else "none scored")
+    print(f"\nHow close the run comes to the sources' figures ({matched}; {basis}):")
     for row in table.itertuples():
+        where = f"{row.target} [{row.platform}, {row.measure}]"
+        if not row.scored:
+            window_end = str(row.days).split("-")[-1]
+            print(f"  --  {where}: not scored (run ends day {row.run_end}, window ends "
+                  f"day {window_end}); reported: {row.reported}")
+            continue
         mark = "ok " if row.matched == 1 else ("~  " if row.matched > 0 else "no ")
-        print(f"  {mark} {row.target} [{row.platform}, {row.measure}]: simulated "
-              f"{row.simulated:.3g}, accepted {row.accepted_range}; reported: {row.reported}")
+        share = "" if runs == 1 else f" in {row.matched:.0%} of runs"
+        print(f"  {mark} {where}: simulated {row.simulated:.3g}{share}, accepted "
+              f"{row.accepted_range}; reported: {row.reported}")
 
 
 def sweep_summary(out: Path) -> pd.DataFrame:

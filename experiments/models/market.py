@@ -16,6 +16,7 @@ from model.accounting.targets import evaluate
 from model.config.event_overrides import ShadowedOverrideWarning
 from model.config.scenario import MarketConfig, load_scenario
 from model.market.market_model import MarketModel
+from model.market.warmup import WarmupReport
 
 
 def build_model(scenario: str | MarketConfig, params: Mapping[str, Any] | None = None,
@@ -42,7 +43,8 @@ def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int =
     ``platforms`` (one row per day and platform), ``migration`` (seller moves per review,
     from -> to), ``seller_profit`` (daily profit by seller kind), ``events`` (shocks fired),
     ``targets`` (the scenario's reported figures against the run), ``wins`` (per platform at
-    the end: shoppers, stores by seller kind, share of each category's GMV).
+    the end: shoppers, stores by seller kind, share of each category's GMV), ``warmup`` (the
+    warm-up's length and whether the market was stationary at its end).
     """
     model = build_model(scenario, params, seed)
     model.run(steps if steps is not None else model.config.steps)
@@ -60,7 +62,21 @@ def model_tables(model: MarketModel) -> dict[str, pd.DataFrame]:
         "events": events,
         "targets": evaluate(model.config.targets, platforms),
         "wins": model.wins_frame(),
+        "warmup": warmup_frame(model.warmup),
     }
+
+
+def warmup_frame(report: WarmupReport) -> pd.DataFrame:
+    """One row: the warm-up's length and its MSER-5 diagnostic (model.market.warmup)."""
+    judged = report.stationary is not None
+    return pd.DataFrame([{
+        "warmup_days": report.days,
+        "leader": report.leader,
+        "stores_truncation_days": report.sellers.days if judged else -1,
+        "actives_truncation_days": report.active_consumers.days if judged else -1,
+        "stationary": ("yes" if report.stationary else "no") if judged else "not judged",
+        "diagnostic": report.describe(),
+    }])
 
 
 def summary_table(platforms: pd.DataFrame) -> pd.DataFrame:

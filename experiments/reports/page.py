@@ -69,7 +69,11 @@ def write_index(out: Path, *, title: str, story: str, notes: str, meta: str,
         parts.append(f"<h2>The scenario</h2><pre class='story'>{e(notes)}</pre>")
     matched = ""
     if not targets.empty and "matched" in targets:
-        matched = f" ({targets['matched'].mean():.0%} of the figures matched)"
+        scored = targets[targets["scored"]] if "scored" in targets else targets
+        runs = int(targets["runs"].max()) if "runs" in targets else 0
+        basis = "; one seed" if runs == 1 else (f"; share of {runs} replications" if runs else "")
+        matched = (f" ({scored['matched'].mean():.0%} of the scored figures matched{basis})"
+                   if len(scored) else " (none scored: the runs end before their windows)")
     parts.append(f"<h2>How close the runs come to the sources{e(matched)}</h2>")
     parts.append(table_html(targets))
     parts.append("<h2>End of run, per platform</h2>" + table_html(summary))

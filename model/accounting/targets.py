@@ -50,11 +50,16 @@ def measure(series: pd.Series, how: str) -> float:
 
 
 def evaluate(targets: Sequence[TargetConfig], platforms: pd.DataFrame) -> pd.DataFrame:
-    """One row per target: what was reported, what the run gives, and whether it matches."""
+    """One row per target: what was reported, what the run gives, and whether it matches.
+
+    A target whose window ends after the run's last day is not scored (``scored`` False,
+    ``match`` False): what the run gives there measures a shorter window than the source's.
+    """
     rows = []
     last_step = int(platforms["step"].max()) if len(platforms) else 0
     for target in targets:
         end = target.end or last_step
+        scored = not target.end or target.end <= last_step
         window = platforms[(platforms["platform"] == target.platform)
                            & platforms["step"].between(target.start, end)]
         value = measure(window.set_index("step")[target.metric], target.measure) \
@@ -66,11 +71,12 @@ def evaluate(targets: Sequence[TargetConfig], platforms: pd.DataFrame) -> pd.Dat
             "accepted_range": f"[{target.low:g}, {target.high:g}]",
             "low": float(target.low), "high": float(target.high),
             "value": float("nan") if target.value is None else float(target.value),
-            "match": bool(target.low <= value <= target.high),
+            "match": bool(scored and target.low <= value <= target.high),
+            "scored": scored, "run_end": last_step,
         })
     return pd.DataFrame(rows, columns=["target", "platform", "metric", "measure", "days",
                                        "reported", "simulated", "accepted_range", "low", "high",
-                                       "value", "match"])
+                                       "value", "match", "scored", "run_end"])
 
 
 #: Error of a run whose target metric is undefined (NaN: e.g. a platform that never opened).

@@ -136,6 +136,14 @@ class MarketConfig:
     name: str = param("custom", unit="-", doc="Scenario name.")
     story: str = param("", unit="-", doc="One-line story of the scenario.")
     steps: int = param(365, unit="days", low=1, doc="Default run length.")
+    warmup_days: int = param(
+        0, unit="days", low=0, high=3650,
+        doc="Days the market runs before day 1 with its day-1 settings and no shocks, "
+            "nothing recorded, so that day 1 is a steady state and every rolling window is "
+            "full (model.market.warmup). 0: day 1 is the hand-set start.",
+        source="each shipped scenario's value: MSER-5 truncation (White 1997) of its "
+               "leading platform's stores and active consumers, doubled (docs/odd.md, "
+               "Initialisation)")
     reference_consumers: int = param(
         20_000, unit="consumers", low=1,
         doc="Market size the scenario's absolute amounts are written for. Platform cash, "

@@ -34,6 +34,7 @@ from model.demand import membership
 from model.market.day import run_day
 from model.market.mesa_interface import market_datacollector, resolve_config
 from model.market.setup import build_market
+from model.market.warmup import warm_up
 from model.platforms.entry_exit import launch_platform
 from model.platforms.review import review_platforms
 from model.platforms.strategy import REVIEW_DAYS
@@ -82,6 +83,7 @@ class MarketModel(Model):
         super().__init__(rng=rng)
         self.config = config
         self.market = build_market(config, self)
+        self.warmup = warm_up(self.market, self.market.review, config.warmup_days)
         for name in STATE_FIELDS:
             setattr(self, name, getattr(self.market, name))
         self.datacollector = market_datacollector(self.market)

@@ -48,15 +48,19 @@ class Calendar:
     def __init__(self, model: mesa.Model) -> None:
         self._model = model
         self._kept: list[object] = []
+        self.warmup_day: int | None = None   # during the warm-up: its day (<= 0)
 
     @property
     def day(self) -> int:
-        """Days simulated so far (the current day while a step runs)."""
-        return self._model.steps
+        """Days simulated so far (the current day while a step runs); during the warm-up,
+        the warm-up's day, counted up to 0."""
+        return self._model.steps if self.warmup_day is None else self.warmup_day
 
     @property
     def effective_day(self) -> int:
         """The day an action taken now takes effect on (shocks fire the evening before)."""
+        if self.warmup_day is not None:
+            return self.warmup_day
         return int(np.ceil(self._model.time))
 
     def at(self, callback: Callable[[], None], time: float, owner: object | None = None,
