@@ -114,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("directory", help="a results folder (of flywheel run or sweep)")
     rep.add_argument("run_id", help="the run's id, e.g. p000000-r000 (see manifest.jsonl)")
 
+    wu = sub.add_parser("warmup", help="suggest a scenario's warmup_days: MSER-5 on a pilot "
+                                       "warm-up, per seed")
+    wu.add_argument("scenario", help="scenario name or TOML path")
+    wu.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="pilot seeds")
+    wu.add_argument("--pilot-days", type=int, default=360,
+                    help="length of the pilot warm-up (days, default 360)")
+    wu.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
+                    help="override a parameter for the pilot, e.g. consumers.n_consumers=5000")
+
     th = sub.add_parser("theory", help="run the theory experiments (experiments/theory/*.toml) "
                                        "and judge each prediction with a 95%% CI")
     th.add_argument("names", nargs="*", metavar="NAME",
@@ -204,6 +213,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from experiments.pipeline.reproduce import cmd_reproduce
 
         return cmd_reproduce(args.directory, args.run_id)
+    if args.command == "warmup":
+        from experiments.calibration.warmup import cmd_warmup
+
+        return cmd_warmup(args.scenario, args.seeds, args.pilot_days,
+                          commands.parse_sets(args.sets))
     if args.command == "theory":
         return commands.cmd_theory(args.names, out=args.out, workers=args.workers,
                                    scheduler=args.scheduler, reps=args.reps, steps=args.steps,

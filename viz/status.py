@@ -83,7 +83,9 @@ def settings_line(model) -> str:
             f"price sensitivity {cfg.consumers.price_sensitivity:g} · "
             f"multi-homing {homing:.0%} · "
             f"referral fee / subsidy budget: {fees}"
-            + (f" · seed {seed}" if seed is not None else ""))
+            + (f" · seed {seed}" if seed is not None else "")
+            + (f" · day 1 warmed by {cfg.warmup_days} days" if cfg.warmup_days > 0
+               else " · cold start (no warm-up)"))
 
 
 def market_status(model) -> Status:

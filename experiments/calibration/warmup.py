@@ -17,7 +17,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.market.warmup import WarmupReport
+from experiments.errors import CommandError
+from model.accounting.metrics import ACTIVE_WINDOW_DAYS
+from model.config.params import ConfigError
+from model.market.warmup import MIN_DIAGNOSED_DAYS, WarmupReport
 
 MONTH = 30
 
@@ -40,7 +43,7 @@ class WarmupSuggestion:
         return "\n".join(lines)
 
 
-def suggest_warmup(scenario: str, seeds: Sequence[int], pilot_days: int = 720,
+def suggest_warmup(scenario: str, seeds: Sequence[int], pilot_days: int = 360,
                    minimum: int = 2 * MONTH,
                    overrides: dict[str, object] | None = None) -> WarmupSuggestion:
     """Run the pilot on each seed and suggest ``warmup_days`` (see the module docstring)."""
@@ -56,3 +59,21 @@ def suggest_warmup(scenario: str, seeds: Sequence[int], pilot_days: int = 720,
                  for r in reports.values() if r.sellers is not None)
     days = max(minimum, MONTH * math.ceil(2 * latest / MONTH))
     return WarmupSuggestion(scenario, pilot_days, reports, days)
+
+
+def cmd_warmup(scenario: str, seeds: Sequence[int], pilot_days: int,
+               overrides: dict[str, object]) -> int:
+    """``flywheel warmup``: print each seed's pilot diagnostic and the suggested length."""
+    shortest = 2 * (MIN_DIAGNOSED_DAYS + ACTIVE_WINDOW_DAYS)
+    if not shortest <= pilot_days <= 3650:
+        raise CommandError(f"--pilot-days {pilot_days}: must be a number of days in "
+                           f"[{shortest}, 3650]")
+    bad = [s for s in seeds if not 0 <= s < 2**63]
+    if bad:
+        raise CommandError(f"--seeds {bad[0]}: a seed must be an integer in [0, 2**63)")
+    try:
+        suggestion = suggest_warmup(scenario, seeds, pilot_days, overrides=overrides)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    print(suggestion.describe())
+    return 0

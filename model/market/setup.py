@@ -25,10 +25,13 @@ from model.world import network
 
 
 def build_market(config: MarketConfig, model: mesa.Model) -> MarketState:
-    """The market on day 0. ``model`` is the Mesa model the agents belong to; its ``rng``
-    is the only source of randomness."""
+    """The market on day 0, or with a warm-up on the day before it (``-warmup_days``).
+    ``model`` is the Mesa model the agents belong to; its ``rng`` is the only source of
+    randomness."""
     rng = model.rng
     market = MarketState(config, rng, Calendar(model))
+    if config.warmup_days > 0:   # the market is built on the day before its warm-up
+        market.calendar.warmup_day = -config.warmup_days
     n_platforms = len(config.platforms)
     market.platforms = [Platform(model, i, pc, market.platform_cash, market.market_scale)
                         for i, pc in enumerate(config.platforms)]

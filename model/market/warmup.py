@@ -13,9 +13,11 @@ sellers' aspirations and alarm, habit) is full on day 1. Subsidy budgets and mem
 counters start on day 1.
 
 The warm-up's own record gives its diagnostic: MSER-5 truncation
-(:mod:`model.accounting.stationarity`) of the leading platform's third-party stores and of
-its 30-day active consumers; the market counts as stationary when both settled in the first
-half of the warm-up.
+(:mod:`model.accounting.stationarity`, around each series' own trend) of the leading
+platform's third-party stores and of its 30-day active consumers; the market counts as
+stationary when both joined their trend in the first half of the warm-up. The report also
+gives the drift left: the leader's stores' change per 30 days over the warm-up's second
+half.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class WarmupReport:
     leader: str = ""
     sellers: Truncation | None = None
     active_consumers: Truncation | None = None
+    drift: float = 0.0   # leader's stores: relative change per 30 days, second half
 
     @property
     def stationary(self) -> bool | None:
@@ -66,8 +69,8 @@ class WarmupReport:
             return f"warm-up {self.days} days (too short to diagnose)"
         verdict = "stationary" if self.stationary else "NOT stationary"
         return (f"warm-up {self.days} days: {verdict} at its end ({self.leader}'s stores: "
-                f"{self.sellers.describe()}; its 30-day actives: "
-                f"{self.active_consumers.describe()})")
+                f"{self.sellers.describe()}, drift {self.drift:+.1%} per 30 days; its 30-day "
+                f"actives: {self.active_consumers.describe()})")
 
 
 def warm_up(market: MarketState, review: SellerProcess, days: int) -> WarmupReport:
@@ -119,5 +122,10 @@ def _diagnose(record: Recorder, days: int) -> WarmupReport:
     leader = int(np.argmax(sellers[-1]))
     # the first 30 days' actives count a window that is still filling: judge the rest
     actives = record.values["active_consumers"][ACTIVE_WINDOW_DAYS:days, leader]
+    stores = sellers[:, leader]
+    half = stores[days // 2:]
+    slope = np.polyfit(np.arange(len(half), dtype=float), half, 1)[0] if len(half) > 1 else 0.0
+    drift = float(30 * slope / max(half.mean(), 1e-12))
     return WarmupReport(days=days, leader=record.platform_names[leader],
-                        sellers=mser5(sellers[:, leader]), active_consumers=mser5(actives))
+                        sellers=mser5(stores, detrend=True),
+                        active_consumers=mser5(actives, detrend=True), drift=drift)

@@ -59,7 +59,7 @@ class SellerReview:
         s.listed[idx] = listed
         for members in self.market.listing_groups():
             s.listed[np.ix_(idx, members)] |= listed[:, members].any(axis=1, keepdims=True)
-        s.listed_since[idx] = -365  # established stores
+        s.listed_since[idx] = market.day - 365  # established stores, a year old
         self.peer_source, self.peer_target = network.seller_peer_edges(
             n, self.config.network_degree, market.rng)
         for platform in market.platforms:
