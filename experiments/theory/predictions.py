@@ -10,6 +10,7 @@ the same replication seeds (common random numbers) — executed by the ordinary 
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ class Result:
 
 def shown_reps(reps: float) -> str:
     """Replications needed as the table shows them: a whole number, ``>10000`` beyond."""
-    if not np.isfinite(reps) and not np.isinf(reps):
+    if not isinstance(reps, int) and math.isnan(reps):
         return "-"
     return f">{MANY_REPS}" if reps > MANY_REPS else str(int(reps))
 
@@ -245,18 +246,22 @@ def format_list(specs: list[TheorySpec]) -> str:
     for spec in specs:
         lines.append(f"{spec.name}: {spec.title} [{spec.reference}]")
         if spec.skip:
-            lines.extend(f"    {w}" for w in textwrap.wrap(
-                f"{spec.prediction} (skipped: {spec.skip})", 96))
+            lines.extend(textwrap.wrap(f"{spec.prediction} (skipped: {spec.skip})", 96,
+                                       initial_indent="    ", subsequent_indent="    ",
+                                       break_on_hyphens=False))
         for c in spec.checks:
             lines.extend(textwrap.wrap(f"{c.label}: {c.prediction} (holds if CI {c.holds} "
                                        f"{c.than:g}; {c.statistic})", 96,
-                                       initial_indent="  - ", subsequent_indent="    "))
+                                       initial_indent="  - ", subsequent_indent="    ",
+                                       break_on_hyphens=False))
     return "\n".join(lines)
 
 
 def _whole(reps: float) -> str:
     """A count as CSV text: ``37``, ``inf``, or empty for none (read back as numbers)."""
-    return "" if np.isnan(reps) else "inf" if np.isinf(reps) else str(int(reps))
+    if isinstance(reps, int):
+        return str(reps)
+    return "" if math.isnan(reps) else "inf" if math.isinf(reps) else str(int(reps))
 
 
 def _cut(text: str, width: int) -> str:

@@ -63,9 +63,10 @@ class Estimate:
 
     def se(self, than: float = 0.0) -> float:
         """Standard error the interval implies: its half-width on the side facing ``than``
-        over the critical value."""
-        edge = self.low if self.value >= than else self.high
-        return abs(self.value - edge) / self.quantile(0.5 + self.conf / 2)
+        (the wider half if the estimate sits on ``than``) over the critical value."""
+        lower, upper = self.value - self.low, self.high - self.value
+        half = lower if self.value > than else upper if self.value < than else max(lower, upper)
+        return half / self.quantile(0.5 + self.conf / 2)
 
     def mde(self, than: float = 0.0, power: float = POWER) -> float:
         """Minimal detectable effect: the distance from ``than`` an effect needs for the
