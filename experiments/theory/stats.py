@@ -7,11 +7,12 @@ and the Student-t interval is taken over those paired differences.
 
 Verdict: ``holds`` if the whole CI lies on the predicted side of the threshold, ``contradicted``
 if it lies wholly on the other side, ``not detected`` if it contains the threshold. Power (the
-normal-approximation power analysis of Cohen 1988, Statistical Power Analysis for the
-Behavioral Sciences, 2nd ed., ch. 2 for means, ch. 6 for proportions): the standard error implied
+normal-approximation sample size ``n = ((q(0.975) + q(0.80)) sigma / delta)^2`` of Cohen 1988,
+Statistical Power Analysis for the Behavioral Sciences, 2nd ed., ch. 2): the standard error implied
 by the CI is its half-width on the side facing the threshold over the critical value
 ``q(0.975)`` (Student-t at n - 1 degrees of freedom for a paired mean, standard normal for
-the Wilson and Newcombe intervals); the minimal detectable effect at 80% power is
+the Wilson and Newcombe intervals; the wider half if the estimate sits on the threshold); the
+minimal detectable effect at 80% power is
 ``MDE = (q(0.975) + q(0.80)) SE``, and the replications needed to detect the estimated effect
 ``d = estimate - threshold`` at that power are ``ceil(n (MDE / |d|)^2)`` (SE shrinks as
 1 / sqrt(n)).
