@@ -221,8 +221,8 @@ def evaluate(spec: TheorySpec, store: str | Path) -> tuple[list[Result], pd.Data
 def format_table(results: list[Result]) -> str:
     """The theory table: name, estimate [95% CI], verdict, minimal detectable effect and the
     replications needed to detect the estimate; reference and prediction below."""
-    lines = [f"{'prediction':54s} {'estimate [95% CI]':33s} {'verdict':12s} {'MDE':>8s} "
-             f"{'reps needed':>11s}", "-" * 122]
+    lines = [f"{'prediction':58s} {'estimate [95% CI]':32s} {'verdict':12s} {'MDE':>8s} "
+             f"{'reps needed':>11s}", "-" * 125]
     for res in results:
         row = res.row()
         label = row["name"] + (f": {row['check']}" if row["check"] else "")
@@ -232,7 +232,7 @@ def format_table(results: list[Result]) -> str:
             tail = f"{res.verdict:12s} {res.mde:8.3g} {shown_reps(res.reps_needed):>11s}"
         else:
             shown, tail = "-", res.note
-        lines.append(f"{_cut(label, 54):54s} {shown:33s} {tail}")
+        lines.append(f"{_cut(label, 58):58s} {shown:32s} {tail}")
         text = f"{row['prediction']} (holds if {row['holds_if']})" if row["holds_if"] else \
             row["prediction"]
         lines.extend(f"    {w}" for w in textwrap.wrap(f"[{row['reference']}] {text}", 96))

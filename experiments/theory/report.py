@@ -139,6 +139,6 @@ def print_results(results: list[Result], report: Path) -> None:
     """The table on the terminal and where the report went."""
     print(format_table(results))
     print(f"\n{verdict_counts(results)}")
-    print("MDE: minimal detectable effect (80% power, 95% CI) at the run's replications; reps "
-          "needed: replications to detect the estimate at that power")
+    print("MDE: minimal detectable effect at 80% power and these replications; "
+          "reps needed: to detect the estimate")
     print(f"report: {report} (theory.csv, theory_values.csv, one <name>.png per experiment)")
