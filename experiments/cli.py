@@ -9,6 +9,7 @@ Examples::
     flywheel sweep SPEC.toml --scheduler tcp://HOST:8786       # same sweep on a Dask cluster
     flywheel analyze results/sweeps/fees_sobol
     flywheel theory --workers 2                                  # theory predictions, 95% CIs
+    flywheel theory --list                                       # ... listed, nothing run
     flywheel calibrate new_rivals --spec experiments/calibration/new_rivals.toml --workers 2
 """
 
@@ -134,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="override for every arm, e.g. consumers.n_consumers=1000 (smaller runs)")
     th.add_argument("--fresh", action="store_true",
                     help="discard earlier runs in --out instead of resuming")
+    th.add_argument("--list", dest="list_only", action="store_true",
+                    help="list the experiments and their predictions; run nothing")
     _executor_args(th)
 
     if importlib.util.find_spec("viz.server") is not None:
@@ -218,6 +221,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return cmd_warmup(args.scenario, args.seeds, args.pilot_days,
                           commands.parse_sets(args.sets))
+    if args.command == "theory" and args.list_only:
+        return commands.cmd_theory_list(args.names)
     if args.command == "theory":
         return commands.cmd_theory(args.names, out=args.out, workers=args.workers,
                                    scheduler=args.scheduler, reps=args.reps, steps=args.steps,

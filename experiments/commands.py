@@ -415,6 +415,19 @@ def cmd_theory(names: list[str] | None = None, *, out: str | None = None, worker
     return 0
 
 
+def cmd_theory_list(names: list[str] | None = None) -> int:
+    """Print each theory experiment (all, or those named) and its predictions; run nothing."""
+    from experiments.theory.predictions import format_list
+    from experiments.theory.spec import TheorySpecError, load_theory, theory_names
+
+    try:
+        specs = [load_theory(n) for n in (names or theory_names())]
+    except TheorySpecError as exc:
+        raise CommandError(str(exc)) from exc
+    print(format_list(specs))
+    return 0
+
+
 def cmd_calibrate(scenario: str, spec: str, *, out: str | None = None, budget: int | None = None,
                   reps: int | None = None, workers: int = 1, scheduler: str | None = None,
                   progress: bool | None = None, aside: bool = False,

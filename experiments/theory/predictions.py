@@ -10,6 +10,7 @@ the same replication seeds (common random numbers) — executed by the ordinary 
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,10 +30,19 @@ from experiments.theory.spec import (
     TheorySpecError,
     theory_scenario_path,
 )
-from experiments.theory.stats import Estimate, newcombe, paired_mean, wilson
+from experiments.theory.stats import (
+    CONTRADICTED,
+    HOLDS,
+    NOT_DETECTED,
+    Estimate,
+    newcombe,
+    paired_mean,
+    wilson,
+)
 
 THEORY_MODEL = "experiments.theory:simulate"
 TABLES = ("platforms", "migration")
+MANY_REPS = 10_000  # replications needed beyond this are shown as ">10000"
 
 
 def simulate(scenario: str, params: Mapping[str, Any] | None = None, seed: int = 0,
@@ -60,8 +70,27 @@ class Result:
     spec: TheorySpec
     check: Check | None
     estimate: Estimate | None
-    holds: bool | None
+    verdict: str | None  # holds, contradicted, not detected; None: skipped or not estimated
     note: str = ""
+
+    @property
+    def holds(self) -> bool | None:
+        """Whether the prediction holds (None if there is no verdict)."""
+        return None if self.verdict is None else self.verdict == HOLDS
+
+    @property
+    def mde(self) -> float:
+        """Minimal detectable effect at this run's replications (80% power); NaN if none."""
+        if self.estimate is None or self.check is None:
+            return np.nan
+        return self.estimate.mde(self.check.than)
+
+    @property
+    def reps_needed(self) -> float:
+        """Replications needed to detect the estimated effect at 80% power; NaN if none."""
+        if self.estimate is None or self.check is None:
+            return np.nan
+        return self.estimate.reps_needed(self.check.than)
 
     def row(self) -> dict[str, Any]:
         """The row as ``theory.csv`` stores it."""
@@ -74,9 +103,27 @@ class Result:
             "estimate": e.value if e else np.nan, "ci_low": e.low if e else np.nan,
             "ci_high": e.high if e else np.nan, "n": e.n if e else 0,
             "holds_if": f"CI {c.holds} {c.than:g}" if c else "",
+            "verdict": self.verdict or "",
             "holds": ("yes" if self.holds else "no") if self.holds is not None else "",
+            "mde": self.mde, "reps_needed": _whole(self.reps_needed),
             "note": self.note,
         }
+
+
+def shown_reps(reps: float) -> str:
+    """Replications needed as the table shows them: a whole number, ``>10000`` beyond."""
+    if not isinstance(reps, int) and math.isnan(reps):
+        return "-"
+    return f">{MANY_REPS}" if reps > MANY_REPS else str(int(reps))
+
+
+def verdict_counts(results: list[Result]) -> str:
+    """E.g. ``10 hold, 3 contradicted, 7 not detected of 20 checks; 1 skipped or not
+    estimated``."""
+    judged = [r.verdict for r in results if r.verdict is not None]
+    held, against = judged.count(HOLDS), judged.count(CONTRADICTED)
+    return (f"{held} hold, {against} contradicted, {judged.count(NOT_DETECTED)} not detected "
+            f"of {len(judged)} checks; {len(results) - len(judged)} skipped or not estimated")
 
 
 def plan_theory(spec: TheorySpec, *, reps: int | None = None, steps: int | None = None,
@@ -167,27 +214,54 @@ def evaluate(spec: TheorySpec, store: str | Path) -> tuple[list[Result], pd.Data
         except (ValueError, KeyError) as exc:
             results.append(Result(spec, check, None, None, f"not estimated: {exc}"))
             continue
-        results.append(Result(spec, check, est, est.holds(check.holds, check.than)))
+        results.append(Result(spec, check, est, est.verdict(check.holds, check.than)))
     return results, values
 
 
 def format_table(results: list[Result]) -> str:
-    """The theory table: name, estimate [95% CI], holds; reference and prediction below."""
-    lines = [f"{'prediction':58s} {'estimate [95% CI]':34s} holds", "-" * 100]
+    """The theory table: name, estimate [95% CI], verdict, minimal detectable effect and the
+    replications needed to detect the estimate; reference and prediction below."""
+    lines = [f"{'prediction':58s} {'estimate [95% CI]':32s} {'verdict':12s} {'MDE':>8s} "
+             f"{'reps needed':>11s}", "-" * 125]
     for res in results:
         row = res.row()
         label = row["name"] + (f": {row['check']}" if row["check"] else "")
         if res.estimate is not None:
             e = res.estimate
             shown = f"{e.value:.3g} [{e.low:.3g}, {e.high:.3g}] n={e.n}"
-            verdict = row["holds"]
+            tail = f"{res.verdict:12s} {res.mde:8.3g} {shown_reps(res.reps_needed):>11s}"
         else:
-            shown, verdict = "-", res.note
-        lines.append(f"{_cut(label, 58):58s} {shown:34s} {verdict}")
+            shown, tail = "-", res.note
+        lines.append(f"{_cut(label, 58):58s} {shown:32s} {tail}")
         text = f"{row['prediction']} (holds if {row['holds_if']})" if row["holds_if"] else \
             row["prediction"]
         lines.extend(f"    {w}" for w in textwrap.wrap(f"[{row['reference']}] {text}", 96))
     return "\n".join(lines)
+
+
+def format_list(specs: list[TheorySpec]) -> str:
+    """Every experiment (file stem), its name and reference, and each check's prediction with
+    what counts as holding; nothing is run."""
+    lines = []
+    for spec in specs:
+        lines.append(f"{spec.name}: {spec.title} [{spec.reference}]")
+        if spec.skip:
+            lines.extend(textwrap.wrap(f"{spec.prediction} (skipped: {spec.skip})", 96,
+                                       initial_indent="    ", subsequent_indent="    ",
+                                       break_on_hyphens=False))
+        for c in spec.checks:
+            lines.extend(textwrap.wrap(f"{c.label}: {c.prediction} (holds if CI {c.holds} "
+                                       f"{c.than:g}; {c.statistic})", 96,
+                                       initial_indent="  - ", subsequent_indent="    ",
+                                       break_on_hyphens=False))
+    return "\n".join(lines)
+
+
+def _whole(reps: float) -> str:
+    """A count as CSV text: ``37``, ``inf``, or empty for none (read back as numbers)."""
+    if isinstance(reps, int):
+        return str(reps)
+    return "" if math.isnan(reps) else "inf" if math.isinf(reps) else str(int(reps))
 
 
 def _cut(text: str, width: int) -> str:

@@ -17,8 +17,18 @@ import pandas as pd
 
 from experiments.pipeline.executors import make_backend
 from experiments.pipeline.runner import run_plan
-from experiments.theory.predictions import Result, evaluate, format_table, plan_theory
+from experiments.theory.predictions import (
+    Result,
+    evaluate,
+    format_table,
+    plan_theory,
+    shown_reps,
+    verdict_counts,
+)
 from experiments.theory.spec import TheorySpec
+from experiments.theory.stats import CONTRADICTED, HOLDS
+
+VERDICT_COLOURS = {HOLDS: "C2", CONTRADICTED: "C3"}  # not detected: grey
 
 
 def run_theory(specs: list[TheorySpec], out: str | Path, *, workers: int = 1,
@@ -75,7 +85,8 @@ def write_report(specs: list[TheorySpec], results: list[Result], values: pd.Data
 def plot_experiment(spec: TheorySpec, results: list[Result], values: pd.DataFrame,
                     path: Path) -> Path:
     """One panel per check: each arm's metric across seeds (dots, seeds joined across arms)
-    and the statistic with its 95% CI, against the line that decides "holds"."""
+    and the statistic with its 95% CI, against the threshold that decides the verdict (green:
+    holds, red: contradicted, grey: not detected)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -105,14 +116,18 @@ def plot_experiment(spec: TheorySpec, results: list[Result], values: pd.DataFram
             twin = ax if check.statistic == "frequency" else ax.twinx()
             pos = len(arms) if check.statistic == "frequency" else len(arms) - 0.3
             twin.errorbar([pos], [e.value], yerr=[[e.value - e.low], [e.high - e.value]],
-                          fmt="D", color="C2" if res.holds else "C3", capsize=4)
+                          fmt="D", color=VERDICT_COLOURS.get(res.verdict, "0.4"), capsize=4)
             twin.axhline(check.than, color="C3", ls=":", lw=1)
             if twin is not ax:
                 twin.set_ylabel(f"{check.statistic}, 95% CI", color="C3")
             ax.set_xlim(-0.5, len(arms) + 0.2)
             ax.set_xticks([*x, pos], [*arms, "estimate"])
-        verdict = res.row()["holds"] or res.note
-        ax.set_title(f"{check.label}\nholds: {verdict}", fontsize=9)
+        if res.verdict is None:
+            verdict = res.note
+        else:
+            verdict = (f"{res.verdict} (MDE {res.mde:.3g}, reps needed "
+                       f"{shown_reps(res.reps_needed)})")
+        ax.set_title(f"{check.label}\n{verdict}", fontsize=9)
     fig.suptitle(f"{spec.title} ({spec.reference})", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -123,7 +138,7 @@ def plot_experiment(spec: TheorySpec, results: list[Result], values: pd.DataFram
 def print_results(results: list[Result], report: Path) -> None:
     """The table on the terminal and where the report went."""
     print(format_table(results))
-    held = [r for r in results if r.holds is not None]
-    print(f"\n{sum(bool(r.holds) for r in held)} of {len(held)} checks hold; "
-          f"{sum(r.holds is None for r in results)} skipped or not estimated")
+    print(f"\n{verdict_counts(results)}")
+    print("MDE: minimal detectable effect at 80% power and these replications; "
+          "reps needed: to detect the estimate")
     print(f"report: {report} (theory.csv, theory_values.csv, one <name>.png per experiment)")

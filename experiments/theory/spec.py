@@ -17,11 +17,11 @@ from typing import Any
 
 from experiments.theory.errors import TheorySpecError
 from experiments.theory.metrics import BINARY, validate_metric
+from experiments.theory.stats import DIRECTIONS
 
 THEORY_DIR = Path(__file__).resolve().parent
 THEORY_SCENARIO_DIR = THEORY_DIR / "scenarios"
 STATISTICS = ("paired_mean", "frequency", "frequency_difference")
-DIRECTIONS = ("above", "below")
 TOP_KEYS = {"name", "title", "reference", "prediction", "scenario", "steps", "replications",
             "seed", "set", "arms", "checks", "skip"}
 ARM_KEYS = {"scenario", "set", "metric"}

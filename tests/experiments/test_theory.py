@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from experiments.theory.metrics import compute
-from experiments.theory.predictions import plan_theory
+from experiments.theory.predictions import Result, plan_theory
 from experiments.theory.spec import TheorySpecError, load_theory, parse_theory, theory_names
-from experiments.theory.stats import newcombe, paired_mean, wilson
+from experiments.theory.stats import VERDICTS, Estimate, newcombe, paired_mean, wilson
 from tests.experiments.helpers import run_cli
 
 VALID: dict[str, Any] = {
@@ -121,6 +122,90 @@ def test_wilson_and_newcombe_match_newcombe_1998() -> None:
         wilson(5, 4)
 
 
+@pytest.mark.parametrize(("low", "high", "above", "below"), [
+    (0.20, 0.40, "holds", "contradicted"),         # wholly above 0.15
+    (0.05, 0.12, "contradicted", "holds"),         # wholly below 0.15
+    (0.10, 0.20, "not detected", "not detected"),  # spans 0.15
+    (0.15, 0.30, "not detected", "not detected"),  # touches 0.15: not excluded
+])
+def test_verdict_of_an_interval_against_a_nonzero_threshold(low: float, high: float,
+                                                            above: str, below: str) -> None:
+    est = Estimate((low + high) / 2, low, high, 16)
+    assert est.verdict("above", 0.15) == above
+    assert est.verdict("below", 0.15) == below
+    assert est.holds("above", 0.15) == (above == "holds")
+    check = load_theory("t3b_bottleneck_adaptive").checks[1]  # holds if CI below 0.15
+    row = Result(load_theory("t3b_bottleneck_adaptive"), check, est,
+                 est.verdict(check.holds, check.than)).row()
+    assert (row["verdict"], row["holds"]) == (below, "yes" if below == "holds" else "no")
+    with pytest.raises(ValueError, match="direction = 'up': allowed are above, below"):
+        est.verdict("up", 0.15)
+
+
+def test_minimal_detectable_effect_follows_the_power_formula_and_shrinks_with_n() -> None:
+    x = np.random.default_rng(3).normal(0.3, 1.0, 12)
+    t = stats.t(df=11)
+    assert paired_mean(x).mde(0.0) == pytest.approx((t.ppf(0.975) + t.ppf(0.8)) * stats.sem(x))
+    z = stats.norm()
+    est = wilson(3, 10)  # 0.3 below 0.5: the upper half of the interval faces the threshold
+    assert est.mde(0.5) == pytest.approx((est.high - 0.3) * (1 + z.ppf(0.8) / z.ppf(0.975)))
+    for make in (lambda k: paired_mean(np.tile(x, k)), lambda k: wilson(3 * k, 10 * k),
+                 lambda k: newcombe(6 * k, 10 * k, 3 * k, 10 * k)):
+        mdes = [make(k).mde(0.0) for k in (1, 2, 4, 8, 16)]
+        assert all(a > b > 0 for a, b in zip(mdes, mdes[1:], strict=False)), mdes
+
+
+def _estimates():
+    """Paired means, frequencies and differences of frequencies over many small samples."""
+    rng = np.random.default_rng(7)
+    for n in (2, 3, 5, 8, 16, 40):
+        for shift in (-1.0, -0.3, 0.0, 0.2, 0.5, 2.0):
+            yield paired_mean(rng.normal(shift, 1.0, n))
+    for n in (4, 16):
+        for k in range(n + 1):
+            yield wilson(k, n)
+            yield newcombe(k, n, n // 4, n)
+
+
+@pytest.mark.parametrize("than", [0.0, 0.15, -0.4])
+def test_replications_needed_agree_with_the_verdict_and_the_mde(than: float) -> None:
+    z = stats.norm.ppf(0.975)
+    for est in _estimates():
+        effect, mde, need = abs(est.value - than), est.mde(than), est.reps_needed(than)
+        if est.verdict("above", than) == "not detected":
+            assert need > est.n, est  # inside the CI: fewer than MDE from the threshold
+        if effect >= mde:
+            assert need <= est.n, est
+        if effect == 0:
+            assert need == np.inf
+            continue
+        assert need >= 2
+        assert mde * np.sqrt(est.n / need) <= effect * (1 + 1e-12), est  # detectable at need
+        if est.verdict("above", than) != "not detected" and np.isinf(est.df):
+            assert need <= np.ceil(est.n * ((z + stats.norm.ppf(0.8)) / z) ** 2), est
+
+
+def test_theory_list_prints_every_prediction_and_runs_nothing(tmp_path) -> None:
+    out = tmp_path / "never"
+    listed = run_cli("theory", "--list", "--out", str(out))
+    assert listed.returncode == 0, listed.stderr
+    assert not out.exists()
+    text = " ".join(listed.stdout.split())
+    for name in theory_names():
+        spec = load_theory(name)
+        assert f"{name}: {spec.title} [{spec.reference}]" in text
+        if spec.skip:
+            assert spec.skip in text
+        for c in spec.checks:
+            assert f"{c.label}: {' '.join(c.prediction.split())} (holds if CI {c.holds} " \
+                   f"{c.than:g}; {c.statistic})" in text
+    one = run_cli("theory", "t6_fee_hike", "--list")
+    assert one.returncode == 0 and "t6_fee_hike: T6 fee hike" in one.stdout
+    assert "t2_tipping" not in one.stdout
+    bad = run_cli("theory", "t99", "--list")
+    assert bad.returncode == 2 and "theory experiment 't99': no such file; allowed:" in bad.stderr
+
+
 def _run_tables() -> dict[str, pd.DataFrame]:
     """Two platforms over 40 days: a's GMV 3 then 8 a day, b's 1 a day; a few seller moves."""
     steps = np.arange(1, 41)
@@ -179,6 +264,11 @@ def test_flywheel_theory_end_to_end_writes_table_and_plot(tmp_path) -> None:
     assert (tipping["ci_low"] <= tipping["estimate"]).all()
     assert (tipping["estimate"] <= tipping["ci_high"]).all()
     assert set(tipping["holds"]) <= {"yes", "no"}
+    assert set(tipping["verdict"]) <= set(VERDICTS)
+    assert list(tipping["holds"] == "yes") == list(tipping["verdict"] == "holds")
+    assert (tipping["mde"] >= 0).all() and (tipping["reps_needed"] >= 2).all()
+    assert table["verdict"].isna().iloc[-1] and table["holds"].isna().iloc[-1]  # the skipped
+    assert "of 3 checks; 1 skipped or not estimated" in first.stdout
     png = out / "report" / "t2_tipping.png"
     assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"
     values = pd.read_csv(out / "report" / "theory_values.csv")
