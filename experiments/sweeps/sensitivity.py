@@ -49,7 +49,8 @@ class SweepResults:
 
 
 def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResults:
-    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks.
+    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks or
+    has as NaN (a run recorded before days without a value were left out, perhaps).
 
     Garbled manifest lines, runs whose metrics come from the manifest alone (their Parquet
     files are gone) and runs that cannot be read at all are reported in ``notes``.
@@ -68,7 +69,7 @@ def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResul
     metrics = [MetricSpec(**m) for m in spec["metrics"]]
     params = [ParamSpec(**{**p, "values": None if p["values"] is None else tuple(p["values"])})
               for p in spec["parameters"]]
-    rows, failed, from_manifest = [], [], []
+    rows, failed, from_manifest, recomputed = [], [], [], []
     records = {r["run_id"]: r for r in read_manifest_records(root, notes)}
     for rid, rec in sorted(records.items()):
         if rec.get("status") != "done":
@@ -83,13 +84,19 @@ def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResul
             notes.append(f"run {rid}: metrics {[m.name for m in missing]} are not in the "
                          "manifest and its Parquet files cannot be read; run left out")
             continue
-        if readable:  # also recompute undefined ones (stored under an earlier rule, perhaps)
-            missing += [m for m in metrics if m.name in values and _undefined(values[m.name])]
-        if missing:
+        undefined = [m for m in metrics if m.name in values and _undefined(values[m.name])]
+        if readable and (missing or undefined):  # undefined: stored under an earlier rule?
             frames = {p.stem: pq.read_table(p).to_pandas() for p in (root / "runs" / rid).glob(
                 "*.parquet")}
-            values.update(compute_metrics(frames, missing))
+            values.update(compute_metrics(frames, missing + undefined))
+            if any(not _undefined(values[m.name]) for m in undefined):
+                recomputed.append(rid)
         rows.append({"run_id": rid, "point": rec["point"], "rep": rec["rep"], **values})
+    if recomputed:
+        notes.append(f"{len(recomputed)} run(s) ({', '.join(recomputed[:3])}"
+                     f"{', ...' if len(recomputed) > 3 else ''}) have metrics that are NaN in "
+                     "the manifest but have a value by the current rule (days without a value "
+                     "are left out): recomputed from their Parquet files")
     if from_manifest:
         notes.append(f"{len(from_manifest)} run(s) ({', '.join(from_manifest[:3])}"
                      f"{', ...' if len(from_manifest) > 3 else ''}) have no readable Parquet "
