@@ -12,6 +12,7 @@ from warnings import catch_warnings, simplefilter
 
 import pandas as pd
 
+from model.accounting.metrics import over_days_with_values
 from model.accounting.targets import evaluate
 from model.config.event_overrides import ShadowedOverrideWarning
 from model.config.scenario import MarketConfig, load_scenario
@@ -80,10 +81,12 @@ def warmup_frame(report: WarmupReport) -> pd.DataFrame:
 
 
 def summary_table(platforms: pd.DataFrame) -> pd.DataFrame:
-    """End-of-run summary per platform: last day's state, last 30 days' flows."""
+    """End-of-run summary per platform: last day's state, last 30 days' flows; the ratios
+    (take rate, CPC) are their mean over those of the 30 days that have a value."""
     last = platforms["step"].max()
     recent = platforms[platforms["step"] > last - 30]
-    flows = recent.groupby("platform", sort=False)[["orders", "gmv"]].sum()
+    window = recent.groupby("platform", sort=False)
+    flows = window[["orders", "gmv"]].sum()
     final = platforms[platforms["step"] == last].set_index("platform")
     table = pd.DataFrame({
         "active_consumers": final["active_consumers"],
@@ -91,8 +94,8 @@ def summary_table(platforms: pd.DataFrame) -> pd.DataFrame:
         "multihoming": final["multihoming_sellers"],
         "gmv_30d": flows["gmv"],
         "gmv_share_30d": flows["gmv"] / flows["gmv"].sum(),
-        "take_rate": recent.groupby("platform", sort=False)["take_rate"].mean(),
-        "avg_cpc": recent.groupby("platform", sort=False)["avg_cpc"].mean(),
+        "take_rate": window["take_rate"].agg(over_days_with_values),
+        "avg_cpc": window["avg_cpc"].agg(over_days_with_values),
         "price_index": final["price_index"],
         "cash": final["cash"],
     })

@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments.pipeline.replicate import ci_table  # noqa: E402
+from model.accounting.metrics import over_days_with_values  # noqa: E402
 from viz.colors import MOVE_COLORS, move_kind, platform_colors  # noqa: E402
 
 SERIES = [("gmv_share", "GMV share"), ("active_consumers", "Active consumers"),
@@ -56,7 +57,8 @@ class Calendar:
 
 
 def with_derived(platforms: pd.DataFrame, calendar: Calendar, rolling: int) -> pd.DataFrame:
-    """Add the multi-homing share; blank a platform before its launch; smooth daily flows."""
+    """Add the multi-homing share; blank a platform before its launch; smooth daily flows
+    (each day: the mean over the last ``rolling`` days that have a value)."""
     frame = platforms.copy()
     if {"multihoming_sellers", "sellers"} <= set(frame.columns):
         stores = frame["sellers"].where(frame["sellers"] > 0)
@@ -69,7 +71,8 @@ def with_derived(platforms: pd.DataFrame, calendar: Calendar, rolling: int) -> p
         frame = frame.sort_values([*keys, "step"])
         for column in [c for c in DAILY_FLOWS if c in frame.columns]:
             frame[column] = frame.groupby(keys)[column].transform(
-                lambda s: s.rolling(rolling, min_periods=1).mean())
+                lambda s: s.rolling(rolling, min_periods=1).apply(over_days_with_values,
+                                                                  raw=True))
     return frame
 
 

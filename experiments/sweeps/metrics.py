@@ -2,7 +2,10 @@
 
 A metric selects rows of a table (``where`` column = value, or column in a list of values), sums the
 column within each step (so ``sellers`` without a platform filter is the market total), optionally
-keeps only the last ``last_steps`` steps, and aggregates over steps with ``agg``.
+keeps only the last ``last_steps`` steps, and aggregates over steps with ``agg``. Steps without a
+value (a ratio with nothing to divide, e.g. take rate on a day without third-party sales) are
+left out, as everywhere (:func:`model.accounting.metrics.over_days_with_values`); a metric whose
+window has no step with a value is NaN.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.sweeps.spec import MetricSpec
+from model.accounting.metrics import over_days_with_values
 
 
 class MetricError(ValueError):
@@ -38,14 +42,22 @@ def compute_metric(frames: Mapping[str, pd.DataFrame], spec: MetricSpec) -> floa
     values = df[spec.column].to_numpy(dtype=float)[mask]
     if "step" in df.columns:  # sum within each step, in step order
         steps, inverse = np.unique(df["step"].to_numpy()[mask], return_inverse=True)
-        values = np.bincount(inverse, weights=values, minlength=len(steps))
+        values = step_sums(inverse, values, len(steps))
         if spec.last_steps:
             values = values[steps > steps.max() - spec.last_steps]
-    if spec.agg == "last":
-        return float(values[-1])
-    if spec.agg == "first":
-        return float(values[0])
-    return float(getattr(np, spec.agg)(values))
+    return over_days_with_values(values, spec.agg)
+
+
+def step_sums(inverse: np.ndarray, values: np.ndarray, n_steps: int) -> np.ndarray:
+    """Sum of the rows that have a value within each step; NaN for a step where none has.
+
+    >>> step_sums(np.array([0, 0, 1, 2]), np.array([1.0, np.nan, np.nan, 2.0]), 3).tolist()
+    [1.0, nan, 2.0]
+    """
+    valued = ~np.isnan(values)
+    sums = np.bincount(inverse, weights=np.where(valued, values, 0.0), minlength=n_steps)
+    counts = np.bincount(inverse, weights=valued, minlength=n_steps)
+    return np.where(counts > 0, sums, np.nan)
 
 
 def compute_metrics(

@@ -29,6 +29,7 @@ from experiments.storage.store import PLAN, intact, read_manifest_records  # noq
 from experiments.sweeps.designs import salib_problem  # noqa: E402
 from experiments.sweeps.metrics import compute_metrics  # noqa: E402
 from experiments.sweeps.spec import MetricSpec, ParamSpec  # noqa: E402
+from model.accounting.metrics import RATIO_METRICS  # noqa: E402
 
 
 class AnalysisError(ValueError):
@@ -48,7 +49,8 @@ class SweepResults:
 
 
 def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResults:
-    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks.
+    """Read plan.json and the manifest; recompute from Parquet any metric a run lacks or
+    has as NaN (a run recorded before days without a value were left out, perhaps).
 
     Garbled manifest lines, runs whose metrics come from the manifest alone (their Parquet
     files are gone) and runs that cannot be read at all are reported in ``notes``.
@@ -67,7 +69,7 @@ def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResul
     metrics = [MetricSpec(**m) for m in spec["metrics"]]
     params = [ParamSpec(**{**p, "values": None if p["values"] is None else tuple(p["values"])})
               for p in spec["parameters"]]
-    rows, failed, from_manifest = [], [], []
+    rows, failed, from_manifest, recomputed = [], [], [], []
     records = {r["run_id"]: r for r in read_manifest_records(root, notes)}
     for rid, rec in sorted(records.items()):
         if rec.get("status") != "done":
@@ -78,15 +80,23 @@ def load_results(root: str | Path, notes: list[str] | None = None) -> SweepResul
         if not readable:
             from_manifest.append(rid)
         missing = [m for m in metrics if m.name not in values]
-        if missing:
-            if not readable:
-                notes.append(f"run {rid}: metrics {[m.name for m in missing]} are not in the "
-                             "manifest and its Parquet files cannot be read; run left out")
-                continue
+        if missing and not readable:
+            notes.append(f"run {rid}: metrics {[m.name for m in missing]} are not in the "
+                         "manifest and its Parquet files cannot be read; run left out")
+            continue
+        undefined = [m for m in metrics if m.name in values and _undefined(values[m.name])]
+        if readable and (missing or undefined):  # undefined: stored under an earlier rule?
             frames = {p.stem: pq.read_table(p).to_pandas() for p in (root / "runs" / rid).glob(
                 "*.parquet")}
-            values.update(compute_metrics(frames, missing))
+            values.update(compute_metrics(frames, missing + undefined))
+            if any(not _undefined(values[m.name]) for m in undefined):
+                recomputed.append(rid)
         rows.append({"run_id": rid, "point": rec["point"], "rep": rec["rep"], **values})
+    if recomputed:
+        notes.append(f"{len(recomputed)} run(s) ({', '.join(recomputed[:3])}"
+                     f"{', ...' if len(recomputed) > 3 else ''}) have metrics that are NaN in "
+                     "the manifest but have a value by the current rule (days without a value "
+                     "are left out): recomputed from their Parquet files")
     if from_manifest:
         notes.append(f"{len(from_manifest)} run(s) ({', '.join(from_manifest[:3])}"
                      f"{', ...' if len(from_manifest) > 3 else ''}) have no readable Parquet "
@@ -106,14 +116,37 @@ def point_means(res: SweepResults, metric: str) -> pd.DataFrame:
     return g
 
 
+def _undefined(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _no_valued_day(res: SweepResults, metric: str, points: list[int]) -> str:
+    """Why a metric is undefined at design points whose runs all finished."""
+    spec = next(m for m in res.metrics if m.name == metric)
+    window = f"its last {spec.last_steps} days" if spec.last_steps else "the run"
+    lacking = RATIO_METRICS.get(spec.column)
+    why = (f"{spec.column} has no value on a day with {lacking}" if lacking
+           else f"{spec.column} is NaN on every day")
+    return (f"metric {metric!r}: {len(points)} of {len(res.plan['points'])} design points "
+            f"(e.g. points {points[:5]}) have finished runs but no day with a value in "
+            f"{window} ({why}); {res.spec['design']} analysis needs a value at every point: "
+            "widen the window (last_steps, steps) or choose a metric every run defines")
+
+
 def _complete_y(res: SweepResults, metric: str) -> np.ndarray:
     pm = point_means(res, metric)
-    missing = pm.index[pm["mean"].isna()].tolist()
+    undefined = pm["mean"].isna()
+    finished = (res.runs.groupby("point").size().reindex(pm.index, fill_value=0) > 0
+                if not res.runs.empty else pd.Series(False, index=pm.index))
+    missing = pm.index[undefined & ~finished].tolist()
     if missing:
         raise AnalysisError(
             f"metric {metric!r}: {len(missing)} of {len(pm)} design points have no finished run "
             f"(e.g. points {missing[:5]}; failed runs {res.failed[:5]}); {res.spec['design']} "
             "analysis needs every point: resume the sweep or fix the failures")
+    empty = pm.index[undefined & finished].tolist()
+    if empty:
+        raise AnalysisError(_no_valued_day(res, metric, empty))
     return pm["mean"].to_numpy(dtype=float)
 
 

@@ -42,9 +42,10 @@ from pathlib import Path
 from typing import Any
 
 from experiments.models.registry import DEFAULT_MODEL, ModelSpecError, resolve_model
+from model.accounting.metrics import WINDOW_SUMMARIES
 
 DESIGNS = ("grid", "lhs", "morris", "sobol")
-AGGS = ("last", "first", "mean", "min", "max", "sum")
+AGGS = WINDOW_SUMMARIES  # over the steps that have a value
 SWEEP_KEYS = {
     "name", "scenario", "model", "design", "samples", "replications", "steps", "seed",
     "second_order", "levels", "conf_level", "resamples",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.theory.errors import TheorySpecError
+from model.accounting.metrics import over_days_with_values
 
 REQUIRED = object()
 
@@ -31,7 +32,7 @@ def _shares(platforms: pd.DataFrame, window: int) -> pd.Series:
 
 def _mean_of(platforms: pd.DataFrame, column: str, platform: str, window: int) -> float:
     rows = _last(platforms, window)
-    return float(rows.loc[rows["platform"] == platform, column].mean())
+    return over_days_with_values(rows.loc[rows["platform"] == platform, column])
 
 
 def leader_share(tables: dict[str, pd.DataFrame], window: int) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from model.accounting.ledger import Ledger
 
@@ -39,10 +40,43 @@ PLATFORM_METRICS = (
 #: The platform levers recorded each day (the last columns of the platform frame).
 LEVER_METRICS = PLATFORM_METRICS[-6:]
 ACTIVE_WINDOW_DAYS = 30
-# Ratios with nothing to divide are NaN, not a placeholder number: ``take_rate`` on a day
-# without third-party sales, ``avg_cpc`` without a paid click, ``new_product_share`` without
-# an order, ``price_index`` for a platform with no listings (not launched, exited, or empty).
-# Target measures and reports average over the days that have a value (``nanmean``).
+#: Ratios with nothing to divide are NaN on such a day, not a placeholder number; for each,
+#: what such a day lacks. Every window over days is summarised by :func:`over_days_with_values`.
+RATIO_METRICS = {
+    "take_rate": "no third-party sales",
+    "avg_cpc": "no paid click",
+    "new_product_share": "no order",
+    "price_index": "no listings (not launched, exited, or empty)",
+}
+#: How :func:`over_days_with_values` can summarise a window.
+WINDOW_SUMMARIES = ("mean", "first", "last", "min", "max", "sum")
+
+
+def over_days_with_values(values: ArrayLike, how: str = "mean") -> float:
+    """Summarise a window of daily values by ``how`` over the days that have a value.
+
+    The one rule for days without a value (NaN: a ratio with nothing to divide, see
+    :data:`RATIO_METRICS`), used by target measures, reports, sweep metrics and theory
+    metrics alike: such days are left out, so a window's mean is the mean over the days that
+    have a value (``nanmean``), its last value that of the last day with one, and so on. A
+    window in which no day has a value gives NaN.
+
+    >>> over_days_with_values([0.1, np.nan, 0.3]), over_days_with_values([0.1, np.nan], "last")
+    (0.2, 0.1)
+    >>> over_days_with_values([np.nan, np.nan])
+    nan
+    """
+    if how not in WINDOW_SUMMARIES:
+        raise ValueError(f"how = {how!r}: allowed {', '.join(WINDOW_SUMMARIES)}")
+    array = np.asarray(values, dtype=float).reshape(-1)
+    valued = array[~np.isnan(array)]
+    if not len(valued):
+        return float("nan")
+    if how == "first":
+        return float(valued[0])
+    if how == "last":
+        return float(valued[-1])
+    return float(getattr(np, how)(valued))
 
 
 def reported_price_index(price_index: np.ndarray, listings: np.ndarray,

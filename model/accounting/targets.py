@@ -12,32 +12,29 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from model.accounting.metrics import over_days_with_values
 from model.config.scenario import TargetConfig
 
 SMOOTHING_DAYS = 7  # window ends are averaged over a week to look past daily noise
 
 
-def _mean_of_days_with_values(values: np.ndarray) -> float:
-    """Mean over the days that have a value (NaN: a ratio with nothing to divide); NaN if
-    none has."""
-    valid = values[~np.isnan(values)]
-    return float(valid.mean()) if len(valid) else float("nan")
-
-
 def measure(series: pd.Series, how: str) -> float:
     """Summarise a daily series (indexed by step) by ``how``.
+
+    Days without a value (a ratio with nothing to divide) are left out of every window
+    (:func:`~model.accounting.metrics.over_days_with_values`); NaN if no day has one.
 
     >>> s = pd.Series([1.0] * 7 + [2.0] * 7, index=range(1, 15))
     >>> measure(s, "growth"), measure(s, "change"), measure(s, "final")
     (2.0, 1.0, 2.0)
     """
     values = series.to_numpy(dtype=float)
-    first = _mean_of_days_with_values(values[:SMOOTHING_DAYS])
-    last = _mean_of_days_with_values(values[-SMOOTHING_DAYS:])
+    first = over_days_with_values(values[:SMOOTHING_DAYS])
+    last = over_days_with_values(values[-SMOOTHING_DAYS:])
     if how == "final":
         return float(last)
     if how == "mean":
-        return _mean_of_days_with_values(values)
+        return over_days_with_values(values)
     if first == 0 or np.isnan(first):
         return float("nan")
     if how == "growth":
@@ -45,7 +42,7 @@ def measure(series: pd.Series, how: str) -> float:
     if how == "change":
         return float(last / first - 1.0)
     if how == "peak_change":
-        return float(np.nanmax(values) / first - 1.0)
+        return float(over_days_with_values(values, "max") / first - 1.0)
     raise ValueError(f"measure = {how!r}: allowed growth, change, final, mean, peak_change")
 
 
