@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import model.market.market_model as market_module
+import model.market.day as market_module
 from model.agents.consumer import Consumer
 from model.demand import membership
 from model.market.market_model import MarketModel
