@@ -55,6 +55,7 @@ def suggest_warmup(scenario: str, seeds: Sequence[int], pilot_days: int = 360,
                             overrides={**(overrides or {}), "warmup_days": pilot_days,
                                        "steps": 1})
         reports[seed] = model.warmup
+    # the actives series starts on the pilot's day 31 (its window fills first)
     latest = max(max(r.sellers.days, r.active_consumers.days + MONTH)
                  for r in reports.values() if r.sellers is not None)
     days = max(minimum, MONTH * math.ceil(2 * latest / MONTH))
